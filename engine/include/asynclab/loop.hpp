@@ -1,0 +1,147 @@
+#pragma once
+// The event loop: one thread, a FIFO ready queue, a timer heap, libuv underneath for waiting,
+// signals and the thread pool.
+//
+// A loop turn, as asyncio's _run_once: timers that are due join the back of the ready queue, then
+// exactly the entries present at that moment run — what they wake runs on the next turn. When
+// nothing is ready the loop waits: on the real clock in libuv's poll until the next timer, a signal
+// or a thread-pool completion; on the virtual clock by jumping straight to the next timer (unless
+// thread-pool work is in flight, which it waits for). libuv is polled between busy turns only every
+// millisecond or when a pool job has finished, so a task that yields does not pay a syscall a turn.
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "asynclab/clock.hpp"
+#include "asynclab/detail/intrusive_list.hpp"
+#include "asynclab/detail/ready_node.hpp"
+#include "asynclab/detail/task_core.hpp"
+#include "asynclab/detail/timer_heap.hpp"
+#include "asynclab/random.hpp"
+#include "asynclab/trace.hpp"
+
+namespace asynclab {
+
+template <class T>
+class Task;
+template <class T>
+class TaskHandle;
+
+struct LoopOptions {
+    ClockMode clock = ClockMode::Real;
+    double speed = 1.0;        ///< Real clock: 2.0 plays every duration twice as fast.
+    Trace* trace = nullptr;    ///< Record every state change here; nullptr records nothing.
+    std::uint64_t seed = 42;   ///< Seeds the run's generator (random()).
+    unsigned pool_size = 4;    ///< Threads of the (simulated, on the virtual clock) pool.
+};
+
+class Loop {
+public:
+    explicit Loop(LoopOptions options = {});
+    ~Loop();
+    Loop(const Loop&) = delete;
+    Loop& operator=(const Loop&) = delete;
+
+    /// asyncio.run: runs `main` as a task named `name` until it finishes, then cancels whatever
+    /// tasks are left and lets them clean up. Returns main's result or rethrows its exception;
+    /// throws Deadlock when no task can ever make progress again.
+    template <class T>
+    T run(Task<T> main, std::string_view name = "main");
+
+    /// asyncio.create_task: schedules `task` to start on the next turn.
+    template <class T>
+    TaskHandle<T> spawn(Task<T> task, std::string_view name = {});
+
+    /// Loop time since the loop was created.
+    [[nodiscard]] Duration now() const noexcept;
+    [[nodiscard]] ClockMode clock() const noexcept { return options_.clock; }
+    [[nodiscard]] double speed() const noexcept { return options_.speed; }
+    [[nodiscard]] unsigned pool_size() const noexcept { return options_.pool_size; }
+    [[nodiscard]] Trace* trace() const noexcept { return options_.trace; }
+    [[nodiscard]] Random& random() noexcept { return random_; }
+
+    /// The task running right now, or nullptr between tasks.
+    [[nodiscard]] detail::TaskCore* current_task() const noexcept { return current_; }
+
+    /// The loop running on this thread; throws RuntimeError outside one (asyncio:
+    /// "no running event loop").
+    static Loop& current();
+    static Loop* current_or_null() noexcept;
+
+    /// Calls `handler` on the loop thread when `signum` arrives while the loop runs. The watch
+    /// does not keep the loop alive.
+    void on_signal(int signum, std::function<void()> handler);
+
+    /// Receives engine complaints, such as a failed task whose exception nobody retrieved.
+    /// By default they go to stderr.
+    void set_exception_handler(std::function<void(const std::string&)> handler);
+
+    /// Cancels every task that is not done.
+    void cancel_all() noexcept;
+    [[nodiscard]] std::size_t live_tasks() const noexcept { return live_tasks_; }
+
+    /// Records an event for `task` (nullptr: the current task) when tracing is on.
+    void record(EventType type, std::string_view detail = {}, WaitKind wait = WaitKind::None,
+                std::string_view channel = {}, const detail::TaskCore* task = nullptr);
+
+    // --- engine internals ------------------------------------------------------------------
+    void schedule(detail::ReadyNode& node) noexcept { ready_.push_back(&node); }
+    void add_timer(detail::TimerNode& node, Duration deadline);
+    void remove_timer(detail::TimerNode& node) noexcept { timers_.remove(&node); }
+    /// Moves the virtual clock on while the loop thread is busy (blocking work on the loop).
+    void advance_virtual(Duration d) noexcept { virtual_now_ += d; }
+    void report(const std::string& message);
+
+    /// Thread-pool work in flight keeps the loop waiting (and the virtual clock still).
+    void pool_job_started() noexcept { ++pool_in_flight_; }
+    void pool_job_delivered() noexcept { --pool_in_flight_; }
+    /// Called on a pool thread when a job's work is over: the loop polls libuv promptly.
+    void pool_job_finished_off_thread() noexcept {
+        pool_finished_.fetch_add(1, std::memory_order_release);
+    }
+    void pool_job_acknowledged() noexcept { pool_finished_.fetch_sub(1, std::memory_order_relaxed); }
+    struct Uv;
+    [[nodiscard]] Uv& uv() noexcept { return *uv_; }
+
+    void task_created(detail::TaskCore& task, std::string_view name);
+    void task_finished() noexcept { --live_tasks_; }
+    void set_current(detail::TaskCore* task) noexcept { current_ = task; }
+
+private:
+    template <class T>
+    friend class TaskHandle;
+
+    void run_until_done(detail::TaskCore& main);
+    bool turn();
+    bool wait_for_work();
+    void poll_if_due();
+    void fire_due_timers();
+    void run_ready();
+    void shut_down_tasks() noexcept;
+    std::string describe_stuck_tasks();
+
+    LoopOptions options_;
+    std::unique_ptr<Uv> uv_;
+    detail::IntrusiveList<detail::ReadyNode> ready_;
+    detail::ReadyNode turn_marker_;
+    detail::TimerHeap timers_;
+    detail::IntrusiveList<detail::RegistryLink> registry_;
+    detail::TaskCore* current_ = nullptr;
+    Random random_;
+    std::function<void(const std::string&)> exception_handler_;
+    std::uint64_t next_task_id_ = 1;
+    std::size_t live_tasks_ = 0;
+    std::size_t pool_in_flight_ = 0;
+    std::atomic<std::size_t> pool_finished_{0};
+    Duration virtual_now_{0};
+    std::uint64_t real_start_ns_ = 0;
+    std::uint64_t last_poll_ns_ = 0;
+    std::uint32_t turns_since_poll_ = 0;
+    bool running_ = false;
+};
+
+}  // namespace asynclab

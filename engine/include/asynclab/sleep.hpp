@@ -1,0 +1,58 @@
+#pragma once
+// sleep(d): suspend the current task for d of loop time. sleep(0) (or less) yields once: the task
+// goes to the back of the ready queue and everything already ready runs first.
+
+#include "asynclab/clock.hpp"
+#include "asynclab/detail/task_core.hpp"
+#include "asynclab/detail/timer_heap.hpp"
+#include "asynclab/loop.hpp"
+
+namespace asynclab {
+
+namespace detail {
+
+class SleepAwaiter final : public Suspension, public TimerNode {
+public:
+    explicit SleepAwaiter(Duration d) noexcept : TimerNode(&on_fire), delay_(d) {}
+    SleepAwaiter(SleepAwaiter&& o) noexcept : TimerNode(&on_fire), delay_(o.delay_) {}
+    ~SleepAwaiter() { detach(); }
+
+    bool await_ready() const noexcept { return false; }
+    void await_suspend(std::coroutine_handle<> h) {
+        if (!begin(h)) return;
+        if (delay_ <= Duration::zero()) {
+            wake();
+            return;
+        }
+        Loop& loop = *task_->loop();
+        loop.add_timer(*this, loop.now() + delay_);
+    }
+    void await_resume() { end(); }
+
+    std::string what() const override { return delay_ > Duration::zero() ? "sleep" : "yield"; }
+    WaitKind kind() const noexcept override {
+        return delay_ > Duration::zero() ? WaitKind::Sleep : WaitKind::Yield;
+    }
+    void detach() noexcept override {
+        if (in_heap()) {
+            task_->loop()->remove_timer(*this);
+        } else if (TimerNode::linked()) {
+            TimerNode::unlink();
+        }
+    }
+
+private:
+    static void on_fire(ReadyNode& n) noexcept {
+        static_cast<SleepAwaiter&>(static_cast<TimerNode&>(n)).wake();
+    }
+    Duration delay_;
+};
+
+}  // namespace detail
+
+[[nodiscard]] inline detail::SleepAwaiter sleep(Duration d) noexcept { return detail::SleepAwaiter(d); }
+
+/// Lets every other ready task run once before this one continues (asyncio: sleep(0)).
+[[nodiscard]] inline detail::SleepAwaiter yield() noexcept { return detail::SleepAwaiter(Duration::zero()); }
+
+}  // namespace asynclab

@@ -1,0 +1,85 @@
+#pragma once
+// A record of every state change of every task, stamped with the loop's clock. The lessons' JSON,
+// timelines and Chrome traces are all drawn from it. A loop without a Trace records nothing: each
+// recording site is one pointer test.
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "asynclab/clock.hpp"
+
+namespace asynclab {
+
+enum class EventType : std::uint8_t {
+    Created,
+    Started,
+    Suspended,
+    Resumed,
+    Completed,
+    Failed,
+    Cancelled,
+    Log,
+};
+
+/// What a suspended task waits on; a timeline draws sleeping and the kinds of waiting differently.
+enum class WaitKind : std::uint8_t {
+    None,
+    Sleep,
+    Yield,
+    Task,
+    Queue,
+    Semaphore,
+    Lock,
+    Event,
+    Executor,
+    Other,
+};
+
+std::string_view to_string(EventType type) noexcept;
+std::string_view to_string(WaitKind kind) noexcept;
+
+/// Log channels: the lesson's own printed lines, and what engine parts report.
+namespace channel {
+inline constexpr std::string_view output = "output";
+inline constexpr std::string_view engine = "engine";
+}  // namespace channel
+
+struct TraceEvent {
+    Duration t{};
+    std::uint64_t task = 0;  ///< 0: the loop itself, outside any task.
+    EventType type = EventType::Log;
+    WaitKind wait = WaitKind::None;  ///< For Suspended.
+    std::string detail;              ///< "queue.put (full)", an error, a printed line.
+    std::string channel;             ///< For Log: channel::output or an engine part.
+};
+
+struct TaskInfo {
+    std::uint64_t id = 0;
+    std::string name;
+    std::uint64_t parent = 0;  ///< The task that spawned it (0: spawned from outside any task).
+};
+
+class Trace {
+public:
+    using Observer = std::function<void(const TraceEvent&)>;
+
+    /// Called with each event as it is recorded (the CLI streams output lines live with it).
+    void set_observer(Observer observer) { observer_ = std::move(observer); }
+
+    void add_task(TaskInfo info) { tasks_.push_back(std::move(info)); }
+    void record(TraceEvent event);
+
+    [[nodiscard]] const std::vector<TraceEvent>& events() const noexcept { return events_; }
+    [[nodiscard]] const std::vector<TaskInfo>& tasks() const noexcept { return tasks_; }
+    [[nodiscard]] const TaskInfo* task(std::uint64_t id) const noexcept;
+
+private:
+    std::vector<TraceEvent> events_;
+    std::vector<TaskInfo> tasks_;
+    Observer observer_;
+};
+
+}  // namespace asynclab

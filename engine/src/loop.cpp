@@ -1,0 +1,260 @@
+#include "asynclab/loop.hpp"
+
+#include <fmt/format.h>
+
+#include <cmath>
+#include <cstdio>
+#include <vector>
+
+#include "asynclab/errors.hpp"
+#include "uv_state.hpp"
+
+namespace asynclab {
+
+namespace {
+
+thread_local Loop* running_loop = nullptr;
+
+constexpr std::uint64_t poll_interval_ns = 1'000'000;  // real clock: poll libuv at least this often
+constexpr std::uint32_t poll_every_turns = 1024;       // virtual clock: ... or this often
+
+void check_uv(int rc, const char* what) {
+    if (rc != 0) throw RuntimeError(fmt::format("{}: {}", what, uv_strerror(rc)));
+}
+
+/// Makes `loop` the running loop of this thread for a scope.
+class RunningScope {
+public:
+    explicit RunningScope(Loop& loop) : previous_(running_loop) { running_loop = &loop; }
+    ~RunningScope() { running_loop = previous_; }
+    RunningScope(const RunningScope&) = delete;
+    RunningScope& operator=(const RunningScope&) = delete;
+
+private:
+    Loop* previous_;
+};
+
+}  // namespace
+
+Loop::Loop(LoopOptions options)
+    : options_(options), uv_(std::make_unique<Uv>()), random_(options.seed) {
+    if (!(options_.speed > 0.0) || !std::isfinite(options_.speed)) {
+        throw ValueError(fmt::format("speed must be a positive number, not {}", options_.speed));
+    }
+    if (options_.pool_size == 0) throw ValueError("pool size must be at least 1");
+    check_uv(uv_loop_init(&uv_->loop), "uv_loop_init");
+    uv_->loop.data = this;
+    uv_timer_init(&uv_->loop, &uv_->wake);
+    real_start_ns_ = last_poll_ns_ = uv_hrtime();
+}
+
+Loop::~Loop() {
+    if (live_tasks_ > 0) {
+        RunningScope scope(*this);
+        shut_down_tasks();
+    }
+    // A pool thread cannot be interrupted: wait for abandoned jobs so their callbacks land here.
+    while (pool_in_flight_ > 0) uv_run(&uv_->loop, UV_RUN_ONCE);
+    registry_.for_each([](detail::RegistryLink& link) {
+        link.unlink();
+        static_cast<detail::TaskCore&>(link).detach_from_loop();
+    });
+    uv_close(reinterpret_cast<uv_handle_t*>(&uv_->wake), nullptr);
+    for (auto& s : uv_->signals) uv_close(reinterpret_cast<uv_handle_t*>(&s->handle), nullptr);
+    uv_run(&uv_->loop, UV_RUN_DEFAULT);
+    if (uv_loop_close(&uv_->loop) != 0) {
+        std::fputs("asynclab: libuv loop still had open handles at teardown\n", stderr);
+    }
+}
+
+Loop& Loop::current() {
+    if (running_loop == nullptr) throw RuntimeError("no running event loop");
+    return *running_loop;
+}
+
+Loop* Loop::current_or_null() noexcept { return running_loop; }
+
+Duration Loop::now() const noexcept {
+    if (options_.clock == ClockMode::Virtual) return virtual_now_;
+    const std::uint64_t elapsed = uv_hrtime() - real_start_ns_;
+    if (options_.speed == 1.0) return Duration{static_cast<std::int64_t>(elapsed)};
+    return Duration{std::llround(static_cast<double>(elapsed) * options_.speed)};
+}
+
+void Loop::on_signal(int signum, std::function<void()> handler) {
+    auto watch = std::make_unique<SignalWatch>();
+    watch->handler = std::move(handler);
+    check_uv(uv_signal_init(&uv_->loop, &watch->handle), "uv_signal_init");
+    watch->handle.data = watch.get();
+    check_uv(uv_signal_start(
+                 &watch->handle,
+                 [](uv_signal_t* h, int) { static_cast<SignalWatch*>(h->data)->handler(); }, signum),
+             "uv_signal_start");
+    uv_unref(reinterpret_cast<uv_handle_t*>(&watch->handle));
+    uv_->signals.push_back(std::move(watch));
+}
+
+void Loop::set_exception_handler(std::function<void(const std::string&)> handler) {
+    exception_handler_ = std::move(handler);
+}
+
+void Loop::report(const std::string& message) {
+    if (trace() != nullptr) record(EventType::Log, message, WaitKind::None, channel::engine);
+    if (exception_handler_) {
+        exception_handler_(message);
+    } else {
+        std::fprintf(stderr, "asynclab: %s\n", message.c_str());
+    }
+}
+
+void Loop::record(EventType type, std::string_view detail, WaitKind wait,
+                  std::string_view channel, const detail::TaskCore* task) {
+    if (options_.trace == nullptr) return;
+    if (task == nullptr) task = current_;
+    options_.trace->record(TraceEvent{now(), task != nullptr ? task->id() : 0, type, wait,
+                                      std::string(detail), std::string(channel)});
+}
+
+void Loop::task_created(detail::TaskCore& task, std::string_view name) {
+    registry_.push_back(&task);
+    ++live_tasks_;
+    if (options_.trace != nullptr) {
+        options_.trace->add_task(TaskInfo{task.id(), name.empty() ? task.name() : std::string(name),
+                                          current_ != nullptr ? current_->id() : 0});
+        record(EventType::Created, {}, WaitKind::None, {}, &task);
+    }
+}
+
+void Loop::add_timer(detail::TimerNode& node, Duration deadline) {
+    node.deadline = deadline;
+    timers_.push(&node);
+}
+
+void Loop::cancel_all() noexcept {
+    std::vector<detail::CoreRef<detail::TaskCore>> pending;
+    registry_.for_each([&](detail::RegistryLink& link) {
+        auto& task = static_cast<detail::TaskCore&>(link);
+        if (!task.done()) {
+            task.add_ref();
+            pending.emplace_back(&task);
+        }
+    });
+    for (auto& task : pending) task->cancel();
+}
+
+void Loop::run_until_done(detail::TaskCore& main) {
+    if (running_) throw RuntimeError("the loop is already running");
+    running_ = true;
+    RunningScope scope(*this);
+    std::string stuck;
+    while (!main.done()) {
+        if (!turn()) {
+            stuck = describe_stuck_tasks();
+            break;
+        }
+    }
+    shut_down_tasks();
+    running_ = false;
+    if (!stuck.empty()) throw Deadlock(stuck);
+}
+
+void Loop::shut_down_tasks() noexcept {
+    // asyncio.run's ending: cancel what is left and let it clean up.
+    cancel_all();
+    while (live_tasks_ > 0 && turn()) {
+    }
+    if (live_tasks_ == 0) return;
+    // Tasks that swallowed the cancellation and wait on what nothing will wake: destroy their
+    // frames (each awaiter unlinks itself as it goes).
+    std::vector<detail::CoreRef<detail::TaskCore>> stuck;
+    registry_.for_each([&](detail::RegistryLink& link) {
+        auto& task = static_cast<detail::TaskCore&>(link);
+        if (!task.done()) {
+            task.add_ref();
+            stuck.emplace_back(&task);
+        }
+    });
+    for (auto& task : stuck) {
+        if (!task->done()) {
+            report(fmt::format("task {} ignored cancellation and could never finish; destroyed",
+                               task->name()));
+            task->abandon();
+        }
+    }
+}
+
+std::string Loop::describe_stuck_tasks() {
+    std::string out = "deadlock: no task can make progress";
+    const char* sep = ": ";
+    registry_.for_each([&](detail::RegistryLink& link) {
+        auto& task = static_cast<detail::TaskCore&>(link);
+        if (task.done()) return;
+        out += sep;
+        out += task.name();
+        out += " waits on ";
+        out += task.waiting_on != nullptr ? task.waiting_on->what() : std::string("nothing");
+        sep = "; ";
+    });
+    return out;
+}
+
+bool Loop::turn() {
+    if (ready_.empty()) {
+        if (!wait_for_work()) return false;
+    } else {
+        poll_if_due();
+    }
+    fire_due_timers();
+    run_ready();
+    return true;
+}
+
+bool Loop::wait_for_work() {
+    if (pool_in_flight_ == 0 && timers_.empty()) return false;
+    if (options_.clock == ClockMode::Virtual && pool_in_flight_ == 0) {
+        virtual_now_ = std::max(virtual_now_, timers_.top()->deadline);
+        poll_if_due();
+        return true;
+    }
+    const bool timed = options_.clock == ClockMode::Real && !timers_.empty();
+    if (timed) {
+        const auto remaining = static_cast<double>((timers_.top()->deadline - now()).count());
+        const double real_ms = std::max(0.0, remaining / options_.speed / 1e6);
+        uv_update_time(&uv_->loop);
+        uv_timer_start(&uv_->wake, [](uv_timer_t*) {}, static_cast<std::uint64_t>(std::ceil(real_ms)), 0);
+    }
+    uv_run(&uv_->loop, UV_RUN_ONCE);
+    if (timed) uv_timer_stop(&uv_->wake);
+    last_poll_ns_ = uv_hrtime();
+    return true;
+}
+
+void Loop::poll_if_due() {
+    bool due = pool_finished_.load(std::memory_order_acquire) > 0;
+    if (!due && options_.clock == ClockMode::Real) {
+        const std::uint64_t t = uv_hrtime();
+        due = t - last_poll_ns_ >= poll_interval_ns;
+    } else if (!due) {
+        due = ++turns_since_poll_ >= poll_every_turns;
+    }
+    if (!due) return;
+    turns_since_poll_ = 0;
+    last_poll_ns_ = uv_hrtime();
+    uv_run(&uv_->loop, UV_RUN_NOWAIT);
+}
+
+void Loop::fire_due_timers() {
+    if (timers_.empty()) return;
+    const Duration t = now();
+    while (!timers_.empty() && timers_.top()->deadline <= t) ready_.push_back(timers_.pop());
+}
+
+void Loop::run_ready() {
+    ready_.push_back(&turn_marker_);
+    for (detail::ReadyNode* node = ready_.pop_front(); node != &turn_marker_;
+         node = ready_.pop_front()) {
+        node->fire(*node);
+    }
+}
+
+}  // namespace asynclab

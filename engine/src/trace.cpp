@@ -1,0 +1,49 @@
+#include "asynclab/trace.hpp"
+
+#include <algorithm>
+
+namespace asynclab {
+
+std::string_view to_string(EventType type) noexcept {
+    switch (type) {
+        case EventType::Created: return "created";
+        case EventType::Started: return "started";
+        case EventType::Suspended: return "suspended";
+        case EventType::Resumed: return "resumed";
+        case EventType::Completed: return "completed";
+        case EventType::Failed: return "failed";
+        case EventType::Cancelled: return "cancelled";
+        case EventType::Log: return "log";
+    }
+    return "?";
+}
+
+std::string_view to_string(WaitKind kind) noexcept {
+    switch (kind) {
+        case WaitKind::None: return "none";
+        case WaitKind::Sleep: return "sleep";
+        case WaitKind::Yield: return "yield";
+        case WaitKind::Task: return "task";
+        case WaitKind::Queue: return "queue";
+        case WaitKind::Semaphore: return "semaphore";
+        case WaitKind::Lock: return "lock";
+        case WaitKind::Event: return "event";
+        case WaitKind::Executor: return "executor";
+        case WaitKind::Other: return "other";
+    }
+    return "?";
+}
+
+void Trace::record(TraceEvent event) {
+    events_.push_back(std::move(event));
+    if (observer_) observer_(events_.back());
+}
+
+const TaskInfo* Trace::task(std::uint64_t id) const noexcept {
+    // Ids are handed out in order, so the task is usually at index id - 1.
+    if (id >= 1 && id <= tasks_.size() && tasks_[id - 1].id == id) return &tasks_[id - 1];
+    auto it = std::find_if(tasks_.begin(), tasks_.end(), [id](const TaskInfo& t) { return t.id == id; });
+    return it == tasks_.end() ? nullptr : &*it;
+}
+
+}  // namespace asynclab

@@ -1,0 +1,66 @@
+#pragma once
+// A virtual-clock loop with a trace, and readable views of what happened, for exact assertions.
+
+#include <doctest/doctest.h>
+#include <fmt/format.h>
+
+#include <string>
+#include <vector>
+
+#include "asynclab/engine.hpp"
+
+namespace asynclab::testing {
+
+struct Harness {
+    explicit Harness(ClockMode clock = ClockMode::Virtual, LoopOptions options = {})
+        : loop(with_trace(options, clock)) {}
+
+    /// "0.100 main woke" for each printed line, in order.
+    [[nodiscard]] std::vector<std::string> output() const {
+        std::vector<std::string> lines;
+        for (const auto& e : trace.events()) {
+            if (e.type == EventType::Log && e.channel == channel::output) {
+                lines.push_back(fmt::format("{:.3f} {} {}", to_secs(e.t), name_of(e.task), e.detail));
+            }
+        }
+        return lines;
+    }
+
+    /// "0.000 w0 suspended queue.get (empty)" for each event of the given types.
+    [[nodiscard]] std::vector<std::string> events(std::initializer_list<EventType> types) const {
+        std::vector<std::string> lines;
+        for (const auto& e : trace.events()) {
+            if (std::find(types.begin(), types.end(), e.type) == types.end()) continue;
+            std::string line = fmt::format("{:.3f} {} {}", to_secs(e.t), name_of(e.task), to_string(e.type));
+            if (!e.detail.empty()) line += " " + e.detail;
+            lines.push_back(std::move(line));
+        }
+        return lines;
+    }
+
+    [[nodiscard]] std::string name_of(std::uint64_t id) const {
+        const TaskInfo* info = trace.task(id);
+        return info != nullptr ? info->name : "loop";
+    }
+
+    Trace trace;
+    Loop loop;
+
+private:
+    LoopOptions with_trace(LoopOptions options, ClockMode clock) {
+        options.clock = clock;
+        options.trace = &trace;
+        return options;
+    }
+};
+
+using Lines = std::vector<std::string>;
+
+/// No coroutine frame or task record outlives the loop that ran it.
+inline void check_no_leaks() {
+    const auto& s = detail::allocation_stats();
+    CHECK(s.live_frames == 0);
+    CHECK(s.live_records == 0);
+}
+
+}  // namespace asynclab::testing
