@@ -32,6 +32,12 @@ void Suspension::wake() noexcept {
 
 bool Suspension::cancel_pending() const noexcept { return task_ != nullptr && task_->must_cancel; }
 
+bool Suspension::consume_cancel() noexcept {
+    if (!cancel_pending()) return false;
+    task_->must_cancel = false;
+    return true;
+}
+
 void Suspension::end() {
     if (cancel_pending()) {
         task_->must_cancel = false;
@@ -62,14 +68,16 @@ bool TaskCore::cancel() noexcept {
     if (done()) return false;
     ++cancel_requests_;
     if (waiting_on != nullptr && !forwarding_) {
+        // Awaiting a task or a gather: cancel that instead and keep waiting for it. A cycle of
+        // tasks awaiting each other comes back here with forwarding_ set and is woken instead.
         forwarding_ = true;
         const bool forwarded = waiting_on->forward_cancel();
         forwarding_ = false;
         if (forwarded) return true;
+    }
+    if (waiting_on != nullptr) {
         std::exchange(waiting_on, nullptr)->detach();
-        must_cancel = true;
         loop_->schedule(*this);
-        return true;
     }
     must_cancel = true;
     return true;

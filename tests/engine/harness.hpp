@@ -56,6 +56,14 @@ private:
 
 using Lines = std::vector<std::string>;
 
+/// Waits until `task` is done, whatever way it ended (a braced std::vector{...} cannot appear in
+/// a co_await expression with GCC 12, whose coroutines reject initializer_list temporaries).
+template <class T>
+Task<void> settled(TaskHandle<T> task) {
+    std::vector<TaskHandle<T>> one{std::move(task)};
+    co_await wait(std::move(one));
+}
+
 /// No coroutine frame or task record outlives the loop that ran it.
 inline void check_no_leaks() {
     const auto& s = detail::allocation_stats();

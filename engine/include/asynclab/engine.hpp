@@ -9,3 +9,8 @@
 #include "asynclab/task.hpp"
 #include "asynclab/task_handle.hpp"
 #include "asynclab/trace.hpp"
+#include "asynclab/gather.hpp"
+#include "asynclab/outcome.hpp"
+#include "asynclab/task_group.hpp"
+#include "asynclab/timeout.hpp"
+#include "asynclab/wait.hpp"

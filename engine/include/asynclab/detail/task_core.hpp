@@ -63,6 +63,9 @@ protected:
     /// In await_resume: throws Cancelled when a cancellation reached the task while it was here.
     void end();
 
+    /// Takes a pending cancellation instead of throwing it; returns whether there was one.
+    bool consume_cancel() noexcept;
+
     /// True when a cancellation is pending for the task (checked before end() throws, so that an
     /// awaiter holding a hand-off can pass it on).
     [[nodiscard]] bool cancel_pending() const noexcept;
