@@ -6,6 +6,7 @@
 
 #include "asynclab/errors.hpp"
 #include "asynclab/loop.hpp"
+#include "asynclab/task.hpp"
 
 namespace asynclab::detail {
 
@@ -137,7 +138,11 @@ void TaskCore::step() noexcept {
     }
     if (!returned_) {
         loop_->set_current(this);
-        resume_point.resume();
+        std::coroutine_handle<> frame = resume_point;
+        do {
+            frame.resume();
+            frame = std::exchange(next_frame, {});
+        } while (frame);
         loop_->set_current(nullptr);
     }
     if (returned_) {

@@ -1,7 +1,7 @@
 #pragma once
 // Task<T>: the lazy coroutine type (asyncio: a coroutine object). Calling a coroutine function
-// runs nothing; the body starts when the Task is awaited — inside the awaiting task, by symmetric
-// transfer — or spawned as a task of its own.
+// runs nothing; the body starts when the Task is awaited — inside the awaiting task — or spawned as
+// a task of its own.
 //
 // Take coroutine parameters by value: a Task may start long after the call that made it, when a
 // reference or string_view argument would dangle.
@@ -39,20 +39,28 @@ public:
 template <class T>
 class Promise;
 
+/// The frame to run next in the current task, left by a frame handing control to another (a nested
+/// task starting, a finished one returning to its awaiter). TaskCore::step() resumes these in a
+/// loop instead of relying on symmetric transfer being a tail call — which GCC does not make at -O0
+/// or under AddressSanitizer — so a chain of nested awaits never deepens the stack.
+inline thread_local std::coroutine_handle<> next_frame;
+
 /// Finishes the task whose root frame `promise` belongs to (defined in task_handle.hpp).
 template <class T>
 void finish_root(Promise<T>& promise) noexcept;
 
-/// At the end of a body: hand control back to the awaiting frame by symmetric transfer, or, for a
-/// spawned task's root, record the outcome and return to the loop.
+/// At the end of a body: hand control back to the awaiting frame, or, for a spawned task's root,
+/// record the outcome and return to the loop.
 template <class P>
 struct FinalAwaiter {
     bool await_ready() noexcept { return false; }
-    std::coroutine_handle<> await_suspend(std::coroutine_handle<P> h) noexcept {
+    void await_suspend(std::coroutine_handle<P> h) noexcept {
         P& p = h.promise();
-        if (p.continuation_) return p.continuation_;
-        if (p.root_of_ != nullptr) finish_root(p);
-        return std::noop_coroutine();
+        if (p.continuation_) {
+            next_frame = p.continuation_;
+        } else if (p.root_of_ != nullptr) {
+            finish_root(p);
+        }
     }
     void await_resume() noexcept {}
 };
@@ -117,9 +125,9 @@ public:
         struct Awaiter {
             Handle h;
             bool await_ready() noexcept { return false; }
-            std::coroutine_handle<> await_suspend(std::coroutine_handle<> caller) noexcept {
+            void await_suspend(std::coroutine_handle<> caller) noexcept {
                 h.promise().continuation_ = caller;
-                return h;
+                detail::next_frame = h;
             }
             T await_resume() { return h.promise().take(); }
         };

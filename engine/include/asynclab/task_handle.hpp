@@ -63,13 +63,16 @@ T completed_result(TaskState<T>& state) {
 template <class T>
 class TaskAwaiter final : public Suspension, public DoneWaiter {
 public:
-    explicit TaskAwaiter(TaskState<T>& state) noexcept : DoneWaiter(&on_done), state_(&state) {}
-    TaskAwaiter(TaskAwaiter&& o) noexcept : DoneWaiter(&on_done), state_(o.state_) {}
+    explicit TaskAwaiter(TaskState<T>& state) noexcept
+        : DoneWaiter(&on_done), state_((state.add_ref(), &state)) {}
+    TaskAwaiter(TaskAwaiter&& o) noexcept : DoneWaiter(&on_done), state_(std::move(o.state_)) {}
     ~TaskAwaiter() { detach(); }
 
     bool await_ready() const noexcept { return state_->done(); }
     void await_suspend(std::coroutine_handle<> h) {
-        if (Loop::current().current_task() == state_) throw RuntimeError("a task cannot await itself");
+        if (Loop::current().current_task() == state_.get()) {
+            throw RuntimeError("a task cannot await itself");
+        }
         if (begin(h)) state_->add_done_waiter(*this);
     }
     T await_resume() {
@@ -86,7 +89,7 @@ public:
 
 private:
     static void on_done(DoneWaiter& w) noexcept { static_cast<TaskAwaiter&>(w).wake(); }
-    TaskState<T>* state_;
+    CoreRef<TaskState<T>> state_;  // the awaited record outlives the wait, whatever owns handles
 };
 
 }  // namespace detail
