@@ -3,8 +3,12 @@
 
 #include "asynclab/clock.hpp"
 #include "asynclab/errors.hpp"
+#include "asynclab/event.hpp"
+#include "asynclab/lock.hpp"
 #include "asynclab/loop.hpp"
 #include "asynclab/print.hpp"
+#include "asynclab/queue.hpp"
+#include "asynclab/semaphore.hpp"
 #include "asynclab/sleep.hpp"
 #include "asynclab/task.hpp"
 #include "asynclab/task_handle.hpp"
