@@ -76,7 +76,12 @@ Loop* Loop::current_or_null() noexcept { return running_loop; }
 
 Duration Loop::now() const noexcept {
     if (options_.clock == ClockMode::Virtual) return virtual_now_;
-    const std::uint64_t elapsed = uv_hrtime() - real_start_ns_;
+    return time_at(uv_hrtime());
+}
+
+Duration Loop::time_at(std::uint64_t hrtime_ns) const noexcept {
+    if (options_.clock == ClockMode::Virtual) return virtual_now_;
+    const std::uint64_t elapsed = hrtime_ns > real_start_ns_ ? hrtime_ns - real_start_ns_ : 0;
     if (options_.speed == 1.0) return Duration{static_cast<std::int64_t>(elapsed)};
     return Duration{std::llround(static_cast<double>(elapsed) * options_.speed)};
 }

@@ -31,6 +31,24 @@ class Task;
 template <class T>
 class TaskHandle;
 
+namespace detail {
+/// The thread-pool bridge's state in one loop (executor.hpp): jobs are numbered per loop for the
+/// trace, and on the virtual clock the pool is simulated — busy threads, the FIFO of jobs waiting
+/// for one, and the jobs still running for tasks cancelled meanwhile (freed with the loop).
+struct PoolState {
+    struct OrphanLink : Link {};
+    PoolState() = default;
+    PoolState(const PoolState&) = delete;
+    PoolState& operator=(const PoolState&) = delete;
+    ~PoolState();  // in executor.cpp
+
+    std::uint64_t next_job = 1;
+    unsigned busy = 0;
+    IntrusiveList<TimerNode> waiting;
+    IntrusiveList<OrphanLink> orphans;
+};
+}  // namespace detail
+
 struct LoopOptions {
     ClockMode clock = ClockMode::Real;
     double speed = 1.0;        ///< Real clock: 2.0 plays every duration twice as fast.
@@ -58,6 +76,9 @@ public:
 
     /// Loop time since the loop was created.
     [[nodiscard]] Duration now() const noexcept;
+    /// Loop time at a uv_hrtime() reading taken on any thread (a pool thread starting a job). The
+    /// virtual clock stands still while pool work runs, so there it is now().
+    [[nodiscard]] Duration time_at(std::uint64_t hrtime_ns) const noexcept;
     [[nodiscard]] ClockMode clock() const noexcept { return options_.clock; }
     [[nodiscard]] double speed() const noexcept { return options_.speed; }
     [[nodiscard]] unsigned pool_size() const noexcept { return options_.pool_size; }
@@ -104,6 +125,7 @@ public:
         pool_finished_.fetch_add(1, std::memory_order_release);
     }
     void pool_job_acknowledged() noexcept { pool_finished_.fetch_sub(1, std::memory_order_relaxed); }
+    [[nodiscard]] detail::PoolState& pool_state() noexcept { return pool_state_; }
     struct Uv;
     [[nodiscard]] Uv& uv() noexcept { return *uv_; }
 
@@ -142,6 +164,7 @@ private:
     std::uint64_t last_poll_ns_ = 0;
     std::uint32_t turns_since_poll_ = 0;
     bool running_ = false;
+    detail::PoolState pool_state_;  // last: its orphaned jobs leave the timer heap before it goes
 };
 
 }  // namespace asynclab
