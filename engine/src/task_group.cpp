@@ -85,7 +85,7 @@ void TaskGroup::child_done(Watch& watch) noexcept {
     const detail::CoreRef<detail::TaskCore> keep = watch.child;
     detail::TaskCore& child = *keep;
     watches_.remove_if([&](const Watch& w) { return &w == &watch; });
-    if (child.status() == detail::TaskStatus::Failed) {
+    if (child.status() == TaskStatus::Failed) {
         errors_.push_back(child.take_error());
         if (!aborting_) {
             abort();

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "asynclab/detail/result_literal.hpp"
+
 namespace asynclab {
 
 std::string_view to_string(EventType type) noexcept {
@@ -45,5 +47,30 @@ const TaskInfo* Trace::task(std::uint64_t id) const noexcept {
     auto it = std::find_if(tasks_.begin(), tasks_.end(), [id](const TaskInfo& t) { return t.id == id; });
     return it == tasks_.end() ? nullptr : &*it;
 }
+
+namespace detail {
+
+std::string json_quoted(std::string_view text) {
+    std::string out = "\"";
+    for (const char c : text) {
+        switch (c) {
+            case '"': out += "\\\""; break;
+            case '\\': out += "\\\\"; break;
+            case '\n': out += "\\n"; break;
+            case '\t': out += "\\t"; break;
+            case '\r': out += "\\r"; break;
+            default:
+                if (static_cast<unsigned char>(c) < 0x20) {
+                    out += fmt::format("\\u{:04x}", static_cast<int>(c));
+                } else {
+                    out += c;
+                }
+        }
+    }
+    out += '"';
+    return out;
+}
+
+}  // namespace detail
 
 }  // namespace asynclab

@@ -18,3 +18,6 @@
 #include "asynclab/task_group.hpp"
 #include "asynclab/timeout.hpp"
 #include "asynclab/wait.hpp"
+#include "asynclab/retry.hpp"
+#include "asynclab/circuit_breaker.hpp"
+#include "asynclab/executor.hpp"

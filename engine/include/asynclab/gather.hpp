@@ -118,7 +118,7 @@ Task<std::vector<Outcome<T>>> gather(ReturnExceptions, std::vector<TaskHandle<T>
     std::vector<Outcome<T>> outcomes;
     outcomes.reserve(handles.size());
     for (const auto& h : handles) {
-        if (h.core().status() == detail::TaskStatus::Completed) {
+        if (h.core().status() == TaskStatus::Completed) {
             outcomes.emplace_back(detail::value_of(h));
         } else if (h.cancelled()) {
             outcomes.emplace_back(std::make_exception_ptr(Cancelled{}));

@@ -9,6 +9,7 @@
 #include <string_view>
 #include <type_traits>
 
+#include "asynclab/detail/result_literal.hpp"
 #include "asynclab/detail/task_core.hpp"
 #include "asynclab/errors.hpp"
 #include "asynclab/loop.hpp"
@@ -46,7 +47,15 @@ template <class T>
 void finish_root(Promise<T>& promise) noexcept {
     auto* state = static_cast<TaskState<T>*>(promise.root_of_);
     if constexpr (!std::is_void_v<T>) {
-        if (!promise.error_) state->value = std::move(promise.value_);
+        if (!promise.error_) {
+            Loop& loop = *state->loop();
+            if (loop.trace() != nullptr) {
+                if (auto literal = result_literal(*promise.value_)) {
+                    loop.record(EventType::Log, *literal, WaitKind::None, channel::result, state);
+                }
+            }
+            state->value = std::move(promise.value_);
+        }
     }
     state->root_returned(promise.error_);
 }
@@ -102,9 +111,9 @@ public:
 
     [[nodiscard]] bool done() const noexcept { return state_->done(); }
     [[nodiscard]] bool cancelled() const noexcept {
-        return state_->status() == detail::TaskStatus::Cancelled;
+        return state_->status() == TaskStatus::Cancelled;
     }
-    [[nodiscard]] detail::TaskStatus status() const noexcept { return state_->status(); }
+    [[nodiscard]] TaskStatus status() const noexcept { return state_->status(); }
     [[nodiscard]] std::string name() const { return state_->name(); }
     [[nodiscard]] std::uint64_t id() const noexcept { return state_->id(); }
 
@@ -118,7 +127,7 @@ public:
     /// The task's exception, or nullptr when it completed; throws as result() does for a
     /// cancelled or pending task.
     [[nodiscard]] std::exception_ptr exception() const {
-        if (state_->status() == detail::TaskStatus::Failed) return state_->take_error();
+        if (state_->status() == TaskStatus::Failed) return state_->take_error();
         state_->throw_if_not_completed();
         return nullptr;
     }

@@ -45,6 +45,7 @@ std::string_view to_string(WaitKind kind) noexcept;
 namespace channel {
 inline constexpr std::string_view output = "output";
 inline constexpr std::string_view engine = "engine";
+inline constexpr std::string_view result = "result";  ///< A finished task's value, as a JSON literal.
 }  // namespace channel
 
 struct TraceEvent {

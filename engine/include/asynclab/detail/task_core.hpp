@@ -13,6 +13,7 @@
 
 #include "asynclab/detail/intrusive_list.hpp"
 #include "asynclab/detail/ready_node.hpp"
+#include "asynclab/task_status.hpp"
 #include "asynclab/trace.hpp"
 
 namespace asynclab {
@@ -72,8 +73,6 @@ protected:
 
     TaskCore* task_ = nullptr;
 };
-
-enum class TaskStatus : std::uint8_t { Pending, Completed, Failed, Cancelled };
 
 /// Links a task into its loop's registry of task records.
 struct RegistryLink : Link {};
