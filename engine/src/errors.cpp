@@ -32,7 +32,8 @@ std::string demangled(const std::type_info& type) {
 ExceptionGroup::ExceptionGroup(const std::string& message, std::vector<std::exception_ptr> errors)
     : Error(fmt::format("{} ({} sub-exception{}: {})", message, errors.size(),
                         errors.size() == 1 ? "" : "s", join_descriptions(errors))),
-      errors_(std::move(errors)) {}
+      errors_(std::move(errors)) {
+}
 
 std::string describe(const std::exception_ptr& error) {
     if (!error) return "no error";

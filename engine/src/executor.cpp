@@ -64,9 +64,11 @@ Duration scaled(Duration d, double speed) {
 
 // --- both pools -------------------------------------------------------------------------------
 
-void log(const PoolJob& job, Duration t, std::string_view what) {
+/// Logs on the "pool" channel, at loop time `t` (default: now). Nothing, not even a clock reading,
+/// without a trace.
+void log(const PoolJob& job, std::string_view what, std::optional<Duration> t = std::nullopt) {
     if (Trace* trace = job.loop->trace()) {
-        trace->record(TraceEvent{t, job.task, EventType::Log, WaitKind::None,
+        trace->record(TraceEvent{t ? *t : job.loop->now(), job.task, EventType::Log, WaitKind::None,
                                  fmt::format("job {} {}", job.number, what),
                                  std::string(channel::pool)});
     }
@@ -76,12 +78,11 @@ void log(const PoolJob& job, Duration t, std::string_view what) {
 /// wants it any more and it goes.
 void job_over(PoolJob& job) {
     job.stage = PoolJob::Stage::Done;
-    const Duration now = job.loop->now();
     if (detail::ExecutorWait* waiter = std::exchange(job.waiter, nullptr)) {
-        log(job, now, "done");
+        log(job, "done");
         waiter->job_done();
     } else {
-        log(job, now, "done, result discarded");
+        log(job, "done, result discarded");
         delete &job;
     }
 }
@@ -94,7 +95,7 @@ uv_work_t* request(PoolJob& job) {
 
 void work_on_pool_thread(uv_work_t* req) {
     auto& job = *static_cast<PoolJob*>(req->data);
-    job.started_ns = uv_hrtime();
+    if (job.traced) job.started_ns = uv_hrtime();
     if (job.thread_sleep > Duration::zero()) std::this_thread::sleep_for(job.thread_sleep);
     job.run();
     job.loop->pool_job_finished_off_thread();
@@ -110,7 +111,7 @@ void after_work(uv_work_t* req, int status) {
         return;
     }
     loop.pool_job_acknowledged();
-    log(job, loop.time_at(job.started_ns), "started on a pool thread");
+    if (job.traced) log(job, "started on a pool thread", loop.time_at(job.started_ns));
     job_over(job);
 }
 
@@ -134,7 +135,7 @@ void start_simulated_jobs(Loop& loop) {
         auto& job = static_cast<PoolJob&>(*pool.waiting.pop_front());
         ++pool.busy;
         job.stage = PoolJob::Stage::Running;
-        log(job, loop.now(), "started on a pool thread");
+        log(job, "started on a pool thread");
         loop.add_timer(job, loop.now() + *job.declared);
     }
 }
@@ -207,7 +208,8 @@ void ExecutorWait::await_suspend(std::coroutine_handle<> h) {
     job.waiter = this;
     job.task = task_->id();
     job.number = loop.pool_state().next_job++;
-    log(job, loop.now(), "queued");
+    job.traced = loop.trace() != nullptr;
+    log(job, "queued");
     if (job.declared && loop.clock() == ClockMode::Virtual) {
         job.simulated = true;
         job.stage = PoolJob::Stage::Queued;
@@ -222,22 +224,21 @@ void ExecutorWait::detach() noexcept {
     if (!job_ || job_->waiter != this) return;  // never submitted, or already over
     PoolJob& job = *job_;
     job.waiter = nullptr;
-    const Duration now = job.loop->now();
     if (job.stage == PoolJob::Stage::Queued) {
         // Still waiting for a simulated thread: it leaves the queue; this awaiter frees it.
         job.TimerNode::unlink();
         job.stage = PoolJob::Stage::Idle;
-        log(job, now, "cancelled before it started: removed from the queue");
+        log(job, "cancelled before it started: removed from the queue");
         return;
     }
     if (job.simulated) {
         job.loop->pool_state().orphans.push_back(&job);
     } else if (uv_cancel(reinterpret_cast<uv_req_t*>(request(job))) == 0) {
-        log(job, now, "cancelled before it started: removed from the queue");
+        log(job, "cancelled before it started: removed from the queue");
         static_cast<void>(job_.release());  // after_work frees it
         return;
     }
-    log(job, now, "cannot be interrupted: it runs to its end, its result discarded");
+    log(job, "cannot be interrupted: it runs to its end, its result discarded");
     static_cast<void>(job_.release());  // the pool frees it when its thread is done
 }
 

@@ -37,7 +37,8 @@ void Lock::AcquireAwaiter::await_resume() {
 
 // --- Semaphore -------------------------------------------------------------------------------
 
-Semaphore::Semaphore(std::size_t value) : value_(value) {}
+Semaphore::Semaphore(std::size_t value) : value_(value) {
+}
 
 bool Semaphore::try_acquire() noexcept {
     // A free permit implies nobody waits: a release with waiters hands the permit over instead.
@@ -50,7 +51,9 @@ void Semaphore::give_back() noexcept {
     if (!detail::hand_off_front(waiters_)) ++value_;
 }
 
-void Semaphore::release() { give_back(); }
+void Semaphore::release() {
+    give_back();
+}
 
 void Semaphore::AcquireAwaiter::await_resume() {
     if (must_pass_on()) sem_.give_back();

@@ -31,7 +31,9 @@ void Suspension::wake() noexcept {
     task_->loop()->schedule(*task_);
 }
 
-bool Suspension::cancel_pending() const noexcept { return task_ != nullptr && task_->must_cancel; }
+bool Suspension::cancel_pending() const noexcept {
+    return task_ != nullptr && task_->must_cancel;
+}
 
 bool Suspension::consume_cancel() noexcept {
     if (!cancel_pending()) return false;
@@ -48,21 +50,26 @@ void Suspension::end() {
 
 // --- TaskCore --------------------------------------------------------------------------------
 
+// The record's size is what every live task costs (see the class); keep an eye on it.
+static_assert(sizeof(void*) != 8 || sizeof(TaskCore) <= 120, "TaskCore grew: count its bytes");
+
 TaskCore::TaskCore(Loop& loop, std::uint64_t id, std::string_view name)
-    : ReadyNode(&run_step), loop_(&loop), id_(id) {
-    if (!name.empty()) {
-        name_ = std::make_unique<char[]>(name.size() + 1);
-        std::memcpy(name_.get(), name.data(), name.size());
-        name_[name.size()] = '\0';
-    }
+    : TimerNode(&run_step), loop_(&loop), id_(id) {
+    if (!name.empty()) extras().name = name;
 }
 
 TaskCore::~TaskCore() {
     if (frame_) frame_.destroy();
 }
 
+TaskCore::Extras& TaskCore::extras() {
+    if (!extras_) extras_ = std::make_unique<Extras>();
+    return *extras_;
+}
+
 std::string TaskCore::name() const {
-    return name_ ? std::string(name_.get()) : fmt::format("Task-{}", id_);
+    if (extras_ && !extras_->name.empty()) return extras_->name;
+    return fmt::format("Task-{}", id_);
 }
 
 bool TaskCore::cancel() noexcept {
@@ -93,16 +100,18 @@ std::uint32_t TaskCore::uncancel() noexcept {
 
 std::exception_ptr TaskCore::take_error() noexcept {
     retrieved_ = true;
-    return error_;
+    return error();
 }
 
-void TaskCore::throw_if_not_completed() {
+void TaskCore::throw_not_completed() {
     switch (status_) {
-        case TaskStatus::Pending:
+        case TaskStatus::Cancelled:
+            throw Cancelled{};
+        case TaskStatus::Failed:
+            retrieved_ = true;
+            std::rethrow_exception(error());
+        default:
             throw InvalidStateError(fmt::format("task {} is not done yet", name()));
-        case TaskStatus::Cancelled: throw Cancelled{};
-        case TaskStatus::Failed: retrieved_ = true; std::rethrow_exception(error_);
-        case TaskStatus::Completed: return;
     }
 }
 
@@ -110,10 +119,20 @@ void TaskCore::release() noexcept {
     if (--refs_ > 0) return;
     if (status_ == TaskStatus::Failed && !retrieved_ && loop_ != nullptr) {
         loop_->report(fmt::format("Task exception was never retrieved: task {} failed with {}",
-                                  name(), describe(error_)));
+                                  name(), describe(error())));
     }
     if (RegistryLink::linked()) RegistryLink::unlink();
     delete this;
+}
+
+void TaskCore::remove_done_waiter(DoneWaiter& waiter) noexcept {
+    // finish() moves the waiters to a list of its own before telling them, so once the task is
+    // done a linked waiter is in that list or in the ready queue: plain links either way.
+    if (done()) {
+        waiter.unlink();
+    } else {
+        done_waiters_.remove(&waiter);
+    }
 }
 
 void TaskCore::start(std::coroutine_handle<> frame) noexcept {
@@ -121,7 +140,36 @@ void TaskCore::start(std::coroutine_handle<> frame) noexcept {
     loop_->schedule(*this);
 }
 
-void TaskCore::run_step(ReadyNode& self) noexcept { static_cast<TaskCore&>(self).step(); }
+void TaskCore::root_returned(std::exception_ptr error) noexcept {
+    if (error) extras().error = std::move(error);
+    returned_ = true;
+}
+
+void TaskCore::run_step(ReadyNode& self) noexcept {
+    static_cast<TaskCore&>(static_cast<TimerNode&>(self)).step();
+}
+
+void TaskCore::sleep_until(Duration deadline) {
+    fire = &on_sleep_timer;
+    loop_->add_timer(*this, deadline);
+}
+
+void TaskCore::on_sleep_timer(ReadyNode& self) noexcept {
+    // The timer's turn: wake the task, which runs on the next one.
+    auto& task = static_cast<TaskCore&>(static_cast<TimerNode&>(self));
+    task.fire = &run_step;
+    task.waiting_on = nullptr;
+    task.loop_->schedule(task);
+}
+
+void TaskCore::stop_sleeping() noexcept {
+    if (in_heap()) {
+        loop_->remove_timer(*this);
+    } else if (fire == &on_sleep_timer && TimerNode::linked()) {
+        TimerNode::unlink();  // fired, its turn not yet come
+    }
+    fire = &run_step;
+}
 
 void TaskCore::step() noexcept {
     if (!started_) {
@@ -144,6 +192,7 @@ void TaskCore::step() noexcept {
             frame = std::exchange(next_frame, {});
         } while (frame);
         loop_->set_current(nullptr);
+        if (frame_.done()) collect(frame_);  // the root frame reached its final suspend
     }
     if (returned_) {
         // Parameters die with the frame: before anyone learns the task is done.
@@ -154,33 +203,41 @@ void TaskCore::step() noexcept {
 }
 
 void TaskCore::finish() noexcept {
-    if (!error_) {
+    std::exception_ptr failure = error();
+    if (!failure) {
         // A cancellation requested while the task ran its last step still wins (asyncio).
         status_ = must_cancel ? TaskStatus::Cancelled : TaskStatus::Completed;
-    } else if (is_cancelled(error_)) {
+    } else if (is_cancelled(failure)) {
         status_ = TaskStatus::Cancelled;
-        error_ = nullptr;
+        extras_->error = nullptr;
     } else {
         status_ = TaskStatus::Failed;
     }
     must_cancel = false;
     waiting_on = nullptr;
     switch (status_) {
-        case TaskStatus::Completed: trace(EventType::Completed); break;
-        case TaskStatus::Cancelled: trace(EventType::Cancelled); break;
-        default: trace(EventType::Failed, loop_->trace() ? describe(error_) : std::string()); break;
+        case TaskStatus::Completed:
+            trace(EventType::Completed);
+            break;
+        case TaskStatus::Cancelled:
+            trace(EventType::Cancelled);
+            break;
+        default:
+            trace(EventType::Failed, loop_->trace() ? describe(failure) : std::string());
+            break;
     }
     loop_->task_finished();
-    done_waiters_.for_each([](DoneWaiter& w) {
-        w.unlink();
-        w.on_done(w);
-    });
+    // Told in the order they began to wait. They move to a plain list first, so that one of them
+    // leaving while another is told needs no head to fix (remove_done_waiter).
+    IntrusiveList<DoneWaiter> waiters;
+    done_waiters_.move_to(waiters);
+    while (DoneWaiter* w = waiters.pop_front()) w->on_done(*w);
 }
 
 void TaskCore::abandon() noexcept {
-    if (ReadyNode::linked()) ReadyNode::unlink();
+    if (TimerNode::linked()) TimerNode::unlink();
     if (frame_) std::exchange(frame_, {}).destroy();
-    error_ = std::make_exception_ptr(Cancelled{});
+    root_returned(std::make_exception_ptr(Cancelled{}));
     finish();
     release();
 }

@@ -7,7 +7,7 @@ namespace asynclab {
 /// The block waits here for the last child. Being cancelled meanwhile aborts the group (the
 /// children are cancelled) and the wait goes on: the group never ends before its children.
 class TaskGroup::JoinAwaiter final : public detail::Suspension {
-public:
+  public:
     explicit JoinAwaiter(TaskGroup& group) noexcept : group_(group) {}
     ~JoinAwaiter() { group_.joiner_ = nullptr; }
 
@@ -39,7 +39,7 @@ public:
     }
     void detach() noexcept override { group_.joiner_ = nullptr; }
 
-private:
+  private:
     TaskGroup& group_;
 };
 
@@ -49,12 +49,13 @@ TaskGroup::TaskGroup() : parent_(Loop::current().current_task()) {
 
 TaskGroup::~TaskGroup() {
     for (Watch& w : watches_) {
-        if (w.linked()) w.unlink();
+        if (w.linked()) w.child->remove_done_waiter(w);
     }
 }
 
 TaskGroup::Watch::Watch(TaskGroup& g, detail::TaskCore& c) noexcept
-    : DoneWaiter(&on_done, &on_fire), group(&g), child((c.add_ref(), &c)) {}
+    : DoneWaiter(&on_done, &on_fire), group(&g), child((c.add_ref(), &c)) {
+}
 
 void TaskGroup::Watch::on_done(detail::DoneWaiter& w) noexcept {
     auto& watch = static_cast<Watch&>(w);
@@ -108,7 +109,8 @@ Task<void> TaskGroup::finish(std::exception_ptr body_error) {
     while (!watches_.empty()) co_await JoinAwaiter(*this);
     if ((propagate_cancel || propagate_cancel_) && errors_.empty()) throw Cancelled{};
     if (body_error && !is_cancelled(body_error)) errors_.push_back(body_error);
-    if (!errors_.empty()) throw ExceptionGroup("unhandled errors in a TaskGroup", std::move(errors_));
+    if (!errors_.empty())
+        throw ExceptionGroup("unhandled errors in a TaskGroup", std::move(errors_));
 }
 
 }  // namespace asynclab

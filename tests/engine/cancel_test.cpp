@@ -95,7 +95,7 @@ TEST_CASE("a task woken and then cancelled before it runs gets Cancelled, once")
         h.loop.run([]() -> Task<void> {
             auto s = spawn(sleeper("s", 0.1), "s");
             co_await sleep(secs(0.1));  // main's timer was set first, so main runs first at 0.1
-            CHECK(s.cancel());          // s's sleep is over and s is queued: it still gets Cancelled
+            CHECK(s.cancel());  // s's sleep is over and s is queued: it still gets Cancelled
             try {
                 co_await s;
             } catch (const Cancelled&) {

@@ -87,10 +87,12 @@ TEST_CASE("gather(return_exceptions) gives every outcome in order") {
         std::vector<TaskHandle<int>> hs{
             spawn([]() -> Task<int> { co_return 1; }(), "one"),
             spawn(fail_after(0.1, "two failed"), "two"),
-            spawn([]() -> Task<int> {
-                co_await sleep(secs(5.0));
-                co_return 3;
-            }(), "three"),
+            spawn(
+                []() -> Task<int> {
+                    co_await sleep(secs(5.0));
+                    co_return 3;
+                }(),
+                "three"),
         };
         hs[2].cancel();
         auto outcomes = co_await gather(return_exceptions, hs);
@@ -148,10 +150,12 @@ TEST_CASE("wait FIRST_EXCEPTION stops at a failure, ALL_COMPLETED waits for all"
     Harness h;
     h.loop.run([]() -> Task<void> {
         std::vector<TaskHandle<int>> hs{spawn(fail_after(0.3, "x"), "bad"),
-                                        spawn([]() -> Task<int> {
-                                            co_await sleep(secs(1.0));
-                                            co_return 2;
-                                        }(), "good")};
+                                        spawn(
+                                            []() -> Task<int> {
+                                                co_await sleep(secs(1.0));
+                                                co_return 2;
+                                            }(),
+                                            "good")};
         auto first = co_await wait(hs, ReturnWhen::FirstException);
         CHECK(first.done.size() == 1);
         CHECK(Loop::current().now() == secs(0.3));
@@ -179,8 +183,7 @@ TEST_CASE("cancelling a task in wait() does not cancel what it waits for") {
     h.loop.run([]() -> Task<void> {
         auto child = spawn(fetch("child", 1.0), "child");
         auto waiter = spawn(
-            [](TaskHandle<std::string> c) -> Task<void> { co_await settled(c); }(child),
-            "waiter");
+            [](TaskHandle<std::string> c) -> Task<void> { co_await settled(c); }(child), "waiter");
         co_await sleep(secs(0.5));
         waiter.cancel();
         co_await sleep(secs(0.1));

@@ -20,7 +20,8 @@ struct Harness {
         std::vector<std::string> lines;
         for (const auto& e : trace.events()) {
             if (e.type == EventType::Log && e.channel == channel::output) {
-                lines.push_back(fmt::format("{:.3f} {} {}", to_secs(e.t), name_of(e.task), e.detail));
+                lines.push_back(
+                    fmt::format("{:.3f} {} {}", to_secs(e.t), name_of(e.task), e.detail));
             }
         }
         return lines;
@@ -31,7 +32,8 @@ struct Harness {
         std::vector<std::string> lines;
         for (const auto& e : trace.events()) {
             if (std::find(types.begin(), types.end(), e.type) == types.end()) continue;
-            std::string line = fmt::format("{:.3f} {} {}", to_secs(e.t), name_of(e.task), to_string(e.type));
+            std::string line =
+                fmt::format("{:.3f} {} {}", to_secs(e.t), name_of(e.task), to_string(e.type));
             if (!e.detail.empty()) line += " " + e.detail;
             lines.push_back(std::move(line));
         }
@@ -46,7 +48,7 @@ struct Harness {
     Trace trace;
     Loop loop;
 
-private:
+  private:
     LoopOptions with_trace(LoopOptions options, ClockMode clock) {
         options.clock = clock;
         options.trace = &trace;

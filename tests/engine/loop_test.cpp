@@ -1,7 +1,7 @@
 // The loop itself: turn order, teardown, deadlock reports, unretrieved failures, deep chains,
 // both clocks, signals.
-#include <csignal>
 #include <chrono>
+#include <csignal>
 
 #include "harness.hpp"
 
@@ -62,8 +62,8 @@ TEST_CASE("timers with the same deadline fire in the order they were set") {
         }
         co_await gather(hs);
     }());
-    CHECK(h.output() == Lines{"0.500 t0 t0", "0.500 t1 t1", "0.500 t2 t2", "0.500 t3 t3",
-                              "0.500 t4 t4"});
+    CHECK(h.output() ==
+          Lines{"0.500 t0 t0", "0.500 t1 t1", "0.500 t2 t2", "0.500 t3 t3", "0.500 t4 t4"});
 }
 
 TEST_CASE("what a task is suspended on is in the trace") {
@@ -74,10 +74,10 @@ TEST_CASE("what a task is suspended on is in the trace") {
         co_await w;
     }());
     CHECK(h.events({EventType::Created, EventType::Started, EventType::Suspended,
-                    EventType::Completed}) ==
-          Lines{"0.000 main created", "0.000 main started", "0.000 w created",
-                "0.000 main suspended sleep", "0.000 w started", "0.000 w suspended yield",
-                "0.000 w completed", "0.100 main completed"});
+                    EventType::Completed}) == Lines{"0.000 main created", "0.000 main started",
+                                                    "0.000 w created", "0.000 main suspended sleep",
+                                                    "0.000 w started", "0.000 w suspended yield",
+                                                    "0.000 w completed", "0.100 main completed"});
 }
 
 TEST_CASE("when main returns, the tasks left are cancelled and clean up before run() returns") {
@@ -89,7 +89,8 @@ TEST_CASE("when main returns, the tasks left are cancelled and clean up before r
             co_await sleep(secs(0.5));
             print("main done");
         }());
-        CHECK(h.output() == Lines{"0.500 main main done", "0.500 x x cleanup", "0.500 y y cleanup"});
+        CHECK(h.output() ==
+              Lines{"0.500 main main done", "0.500 x x cleanup", "0.500 y y cleanup"});
         CHECK(h.loop.live_tasks() == 0);
     }
     check_no_leaks();
@@ -122,8 +123,9 @@ TEST_CASE("a deadlock is reported, not hung, and the stuck tasks are torn down")
         } catch (const Deadlock& e) {
             message = e.what();
         }
-        CHECK(message == "deadlock: no task can make progress: main waits on task a; a waits on "
-                         "task b; b waits on task a");
+        CHECK(message ==
+              "deadlock: no task can make progress: main waits on task a; a waits on "
+              "task b; b waits on task a");
         CHECK(h.loop.live_tasks() == 0);
     }
     check_no_leaks();
@@ -135,24 +137,29 @@ TEST_CASE("a failure nobody retrieves is reported when its last handle goes") {
         Harness h;
         h.loop.set_exception_handler([&](const std::string& m) { reports.push_back(m); });
         h.loop.run([]() -> Task<void> {
-            auto t = spawn([]() -> Task<void> {
-                throw ValueError("lost");
-                co_return;
-            }(), "orphan");
+            auto t = spawn(
+                []() -> Task<void> {
+                    throw ValueError("lost");
+                    co_return;
+                }(),
+                "orphan");
             co_await sleep(secs(0.1));
             CHECK(t.done());
         }());
         // retrieved failures are not reported
         h.loop.run([]() -> Task<void> {
-            auto t = spawn([]() -> Task<void> {
-                throw ValueError("seen");
-                co_return;
-            }(), "seen");
+            auto t = spawn(
+                []() -> Task<void> {
+                    throw ValueError("seen");
+                    co_return;
+                }(),
+                "seen");
             CHECK_THROWS_AS(co_await t, ValueError);
         }());
     }
-    CHECK(reports == std::vector<std::string>{
-                         "Task exception was never retrieved: task orphan failed with ValueError: lost"});
+    CHECK(reports ==
+          std::vector<std::string>{
+              "Task exception was never retrieved: task orphan failed with ValueError: lost"});
 }
 
 TEST_CASE("a deep chain of awaits does not grow the stack") {
@@ -193,15 +200,19 @@ TEST_CASE("the real clock runs the same program as the virtual clock, never earl
     // The order is fixed by what awaits what, so no timing margin is involved; the real clock
     // may only ever be later than the exact virtual times.
     auto program = []() -> Task<void> {
-        auto b = spawn([]() -> Task<void> {
-            co_await sleep(secs(0.002));
-            print("b");
-        }(), "b");
-        auto a = spawn([](TaskHandle<void> first) -> Task<void> {
-            co_await first;
-            co_await sleep(secs(0.001));
-            print("a");
-        }(b), "a");
+        auto b = spawn(
+            []() -> Task<void> {
+                co_await sleep(secs(0.002));
+                print("b");
+            }(),
+            "b");
+        auto a = spawn(
+            [](TaskHandle<void> first) -> Task<void> {
+                co_await first;
+                co_await sleep(secs(0.001));
+                print("a");
+            }(b),
+            "a");
         co_await a;
     };
     Harness real(ClockMode::Real);
@@ -239,10 +250,12 @@ TEST_CASE("a signal handler runs on the loop thread and can cancel the work") {
     Loop loop({.clock = ClockMode::Real});
     TaskHandle<void> main_task;
     loop.on_signal(SIGUSR1, [&] { main_task.cancel(); });
-    main_task = loop.spawn([]() -> Task<void> {
-        std::raise(SIGUSR1);
-        co_await sleep(secs(30.0));
-    }(), "main");
+    main_task = loop.spawn(
+        []() -> Task<void> {
+            std::raise(SIGUSR1);
+            co_await sleep(secs(30.0));
+        }(),
+        "main");
     loop.run([](TaskHandle<void> m) -> Task<void> { co_await settled(m); }(main_task));
     CHECK(main_task.cancelled());
 }

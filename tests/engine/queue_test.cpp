@@ -158,7 +158,7 @@ TEST_CASE("a putter woken for a slot but cancelled before running passes the slo
         auto p1 = spawn([](Queue<int>* queue) -> Task<void> { co_await queue->put(1); }(&q), "p1");
         auto p2 = spawn([](Queue<int>* queue) -> Task<void> { co_await queue->put(2); }(&q), "p2");
         co_await yield();
-        CHECK(q.get_nowait() == 0);  // frees the slot for p1
+        CHECK(q.get_nowait() == 0);                   // frees the slot for p1
         CHECK_THROWS_AS(q.put_nowait(9), QueueFull);  // reserved for p1
         p1.cancel();
         co_await settled(p1);
@@ -175,10 +175,12 @@ TEST_CASE("join waits for task_done of every item put, then releases all joiners
         Queue<int> q;
         for (int i = 0; i < 3; ++i) q.put_nowait(i);
         auto w = spawn(consumer(&q, "w", 0.2), "w");
-        auto j = spawn([](Queue<int>* queue) -> Task<void> {
-            co_await queue->join();
-            print("joined");
-        }(&q), "joiner");
+        auto j = spawn(
+            [](Queue<int>* queue) -> Task<void> {
+                co_await queue->join();
+                print("joined");
+            }(&q),
+            "joiner");
         co_await q.join();
         print("main joined");
         co_await j;

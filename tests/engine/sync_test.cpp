@@ -57,8 +57,8 @@ TEST_CASE("event: one set releases every waiter at that moment, in the order the
             e.clear();
             CHECK_FALSE(e.is_set());
         }());
-        CHECK(h.output() ==
-              Lines{"0.500 main set", "0.500 a a released", "0.500 b b released", "0.500 c c released"});
+        CHECK(h.output() == Lines{"0.500 main set", "0.500 a a released", "0.500 b b released",
+                                  "0.500 c c released"});
         CHECK(h.events({EventType::Suspended}) ==
               Lines{"0.000 main suspended sleep", "0.000 a suspended event.wait",
                     "0.000 b suspended event.wait", "0.000 c suspended event.wait",

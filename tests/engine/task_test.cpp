@@ -6,7 +6,9 @@ using namespace asynclab::testing;
 
 namespace {
 
-Task<int> answer() { co_return 42; }
+Task<int> answer() {
+    co_return 42;
+}
 
 Task<std::string> fetch(std::string name, double delay) {
     print("{} start", name);

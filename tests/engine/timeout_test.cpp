@@ -91,8 +91,8 @@ TEST_CASE("wait_for: cancelling the caller stays Cancelled and cancels the job")
             co_await settled(caller);
             CHECK(caller.cancelled());
         }());
-        CHECK(h.output() ==
-              Lines{"0.000 job job starts", "0.200 job job cleanup", "0.200 caller caller cancelled"});
+        CHECK(h.output() == Lines{"0.000 job job starts", "0.200 job job cleanup",
+                                  "0.200 caller caller cancelled"});
     }
     check_no_leaks();
 }
@@ -100,8 +100,8 @@ TEST_CASE("wait_for: cancelling the caller stays Cancelled and cancels the job")
 TEST_CASE("an outer cancel at the very moment of the timeout stays Cancelled") {
     Harness h;
     h.loop.run([]() -> Task<void> {
-        auto caller = spawn(
-            []() -> Task<void> { co_await timeout(secs(0.1), job(10.0)); }(), "caller");
+        auto caller =
+            spawn([]() -> Task<void> { co_await timeout(secs(0.1), job(10.0)); }(), "caller");
         co_await sleep(secs(0.1));  // set after the caller's timeout, so it fires right after it
         caller.cancel();
         co_await settled(caller);

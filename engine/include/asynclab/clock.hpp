@@ -15,7 +15,9 @@ inline Duration secs(double seconds) {
     return Duration{static_cast<std::int64_t>(std::llround(seconds * 1e9))};
 }
 
-inline double to_secs(Duration d) { return static_cast<double>(d.count()) / 1e9; }
+inline double to_secs(Duration d) {
+    return static_cast<double>(d.count()) / 1e9;
+}
 
 enum class ClockMode {
     Real,     ///< Timers wait for the wall clock (scaled by the loop's speed).

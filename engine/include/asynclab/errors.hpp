@@ -18,15 +18,15 @@ struct Cancelled {
 
 /// Base of the engine's ordinary errors; kind() is the name learners see ("TimeoutError").
 class Error : public std::runtime_error {
-public:
+  public:
     using std::runtime_error::runtime_error;
     [[nodiscard]] virtual const char* kind() const noexcept { return "Error"; }
 };
 
-#define ASYNCLAB_ERROR(Name, Base)                                           \
-    class Name : public Base {                                               \
-    public:                                                                  \
-        using Base::Base;                                                    \
+#define ASYNCLAB_ERROR(Name, Base)                                                 \
+    class Name : public Base {                                                     \
+      public:                                                                      \
+        using Base::Base;                                                          \
         [[nodiscard]] const char* kind() const noexcept override { return #Name; } \
     }
 
@@ -34,9 +34,9 @@ ASYNCLAB_ERROR(TimeoutError, Error);       ///< wait_for / timeout() ran out of 
 ASYNCLAB_ERROR(InvalidStateError, Error);  ///< result() of a task that is not done, and the like.
 ASYNCLAB_ERROR(QueueFull, Error);          ///< put_nowait on a full queue.
 ASYNCLAB_ERROR(QueueEmpty, Error);         ///< get_nowait on an empty queue.
-ASYNCLAB_ERROR(RuntimeError, Error);       ///< Misuse: releasing an unlocked lock, too many task_done.
-ASYNCLAB_ERROR(ValueError, Error);         ///< A bad argument.
-ASYNCLAB_ERROR(CircuitOpenError, Error);   ///< A call refused by an open circuit breaker.
+ASYNCLAB_ERROR(RuntimeError, Error);  ///< Misuse: releasing an unlocked lock, too many task_done.
+ASYNCLAB_ERROR(ValueError, Error);    ///< A bad argument.
+ASYNCLAB_ERROR(CircuitOpenError, Error);  ///< A call refused by an open circuit breaker.
 
 /// No task can ever run again: every live task waits on something nothing will wake.
 ASYNCLAB_ERROR(Deadlock, Error);
@@ -45,14 +45,14 @@ ASYNCLAB_ERROR(Deadlock, Error);
 
 /// Several failures at once (a task group whose children failed), like asyncio's ExceptionGroup.
 class ExceptionGroup : public Error {
-public:
+  public:
     ExceptionGroup(const std::string& message, std::vector<std::exception_ptr> errors);
     [[nodiscard]] const char* kind() const noexcept override { return "ExceptionGroup"; }
     [[nodiscard]] const std::vector<std::exception_ptr>& exceptions() const noexcept {
         return errors_;
     }
 
-private:
+  private:
     std::vector<std::exception_ptr> errors_;
 };
 

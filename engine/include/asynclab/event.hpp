@@ -9,13 +9,13 @@
 namespace asynclab {
 
 class Event {
-public:
+  public:
     Event() = default;
     Event(const Event&) = delete;
     Event& operator=(const Event&) = delete;
 
     class WaitAwaiter final : public detail::Waiter {
-    public:
+      public:
         explicit WaitAwaiter(Event& e) noexcept : event_(e) {}
         bool await_ready() const noexcept { return event_.set_; }
         void await_suspend(std::coroutine_handle<> h) {
@@ -25,7 +25,7 @@ public:
         std::string what() const override { return "event.wait"; }
         WaitKind kind() const noexcept override { return WaitKind::Event; }
 
-    private:
+      private:
         Event& event_;
     };
 
@@ -34,7 +34,7 @@ public:
     void clear() noexcept { set_ = false; }
     [[nodiscard]] WaitAwaiter wait() noexcept { return WaitAwaiter(*this); }
 
-private:
+  private:
     bool set_ = false;
     detail::WaitList waiters_;
 };

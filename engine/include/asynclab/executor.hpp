@@ -41,6 +41,7 @@
 #include <variant>
 
 #include "asynclab/clock.hpp"
+#include "asynclab/detail/frame_alloc.hpp"
 #include "asynclab/detail/task_core.hpp"
 #include "asynclab/detail/timer_heap.hpp"
 #include "asynclab/errors.hpp"
@@ -84,6 +85,11 @@ class PoolJob : public TimerNode, public PoolState::OrphanLink {
     PoolJob& operator=(const PoolJob&) = delete;
     virtual ~PoolJob();
 
+    // From the engine's free lists: a batch of jobs reuses the memory of the previous batch,
+    // where malloc would hand its freed top back to the system and fault it in again.
+    static void* operator new(std::size_t size) { return allocate_block(size); }
+    static void operator delete(void* p, std::size_t size) noexcept { free_block(p, size); }
+
     /// Calls the callable, keeping its result or exception here. Runs on a pool thread, or on the
     /// loop thread at the end of a simulated job.
     virtual void run() noexcept = 0;
@@ -99,6 +105,7 @@ class PoolJob : public TimerNode, public PoolState::OrphanLink {
     std::uint64_t started_ns = 0;    ///< uv_hrtime() when a pool thread took the job.
     Stage stage = Stage::Idle;
     bool simulated = false;
+    bool traced = false;  ///< The loop records a trace: the pool thread stamps started_ns.
     alignas(std::max_align_t) std::byte uv_request[uv_work_bytes];
 };
 

@@ -10,7 +10,7 @@ namespace asynclab {
 
 template <class Primitive>
 class [[nodiscard]] Held {
-public:
+  public:
     explicit Held(Primitive& p) noexcept : p_(&p) {}
     Held(Held&& o) noexcept : p_(std::exchange(o.p_, nullptr)) {}
     Held& operator=(Held&& o) noexcept {
@@ -29,7 +29,7 @@ public:
         if (p_ != nullptr) std::exchange(p_, nullptr)->release();
     }
 
-private:
+  private:
     Primitive* p_;
 };
 

@@ -13,13 +13,13 @@
 namespace asynclab {
 
 class Lock {
-public:
+  public:
     Lock() = default;
     Lock(const Lock&) = delete;
     Lock& operator=(const Lock&) = delete;
 
     class AcquireAwaiter : public detail::Waiter {
-    public:
+      public:
         explicit AcquireAwaiter(Lock& l) noexcept : lock_(l) {}
         bool await_ready() noexcept { return lock_.try_acquire(); }
         void await_suspend(std::coroutine_handle<> h) {
@@ -29,12 +29,12 @@ public:
         std::string what() const override { return "lock.acquire"; }
         WaitKind kind() const noexcept override { return WaitKind::Lock; }
 
-    protected:
+      protected:
         Lock& lock_;
     };
 
     class HoldAwaiter final : public AcquireAwaiter {
-    public:
+      public:
         using AcquireAwaiter::AcquireAwaiter;
         Held<Lock> await_resume() {
             AcquireAwaiter::await_resume();
@@ -48,7 +48,7 @@ public:
     void release();
     [[nodiscard]] bool locked() const noexcept { return locked_; }
 
-private:
+  private:
     bool try_acquire() noexcept;
 
     bool locked_ = false;

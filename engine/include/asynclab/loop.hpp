@@ -6,8 +6,10 @@
 // exactly the entries present at that moment run — what they wake runs on the next turn. When
 // nothing is ready the loop waits: on the real clock in libuv's poll until the next timer, a signal
 // or a thread-pool completion; on the virtual clock by jumping straight to the next timer (unless
-// thread-pool work is in flight, which it waits for). libuv is polled between busy turns only every
-// millisecond or when a pool job has finished, so a task that yields does not pay a syscall a turn.
+// thread-pool work is in flight, which it waits for). Between busy turns libuv is polled only when
+// it may hold something — a finished pool job, or (about every millisecond) a signal — and the
+// clock is read only while a timer is pending, so a task that yields pays neither a syscall nor a
+// clock read.
 
 #include <atomic>
 #include <cstdint>
@@ -51,14 +53,14 @@ struct PoolState {
 
 struct LoopOptions {
     ClockMode clock = ClockMode::Real;
-    double speed = 1.0;        ///< Real clock: 2.0 plays every duration twice as fast.
-    Trace* trace = nullptr;    ///< Record every state change here; nullptr records nothing.
-    std::uint64_t seed = 42;   ///< Seeds the run's generator (random()).
-    unsigned pool_size = 4;    ///< Threads of the (simulated, on the virtual clock) pool.
+    double speed = 1.0;       ///< Real clock: 2.0 plays every duration twice as fast.
+    Trace* trace = nullptr;   ///< Record every state change here; nullptr records nothing.
+    std::uint64_t seed = 42;  ///< Seeds the run's generator (random()).
+    unsigned pool_size = 4;   ///< Threads of the (simulated, on the virtual clock) pool.
 };
 
 class Loop {
-public:
+  public:
     explicit Loop(LoopOptions options = {});
     ~Loop();
     Loop(const Loop&) = delete;
@@ -124,7 +126,9 @@ public:
     void pool_job_finished_off_thread() noexcept {
         pool_finished_.fetch_add(1, std::memory_order_release);
     }
-    void pool_job_acknowledged() noexcept { pool_finished_.fetch_sub(1, std::memory_order_relaxed); }
+    void pool_job_acknowledged() noexcept {
+        pool_finished_.fetch_sub(1, std::memory_order_relaxed);
+    }
     [[nodiscard]] detail::PoolState& pool_state() noexcept { return pool_state_; }
     struct Uv;
     [[nodiscard]] Uv& uv() noexcept { return *uv_; }
@@ -133,7 +137,7 @@ public:
     void task_finished() noexcept { --live_tasks_; }
     void set_current(detail::TaskCore* task) noexcept { current_ = task; }
 
-private:
+  private:
     template <class T>
     friend class TaskHandle;
 
@@ -161,8 +165,7 @@ private:
     std::atomic<std::size_t> pool_finished_{0};
     Duration virtual_now_{0};
     std::uint64_t real_start_ns_ = 0;
-    std::uint64_t last_poll_ns_ = 0;
-    std::uint32_t turns_since_poll_ = 0;
+    std::uint64_t last_poll_ns_ = 0;  // on the coarse clock (loop.cpp)
     bool running_ = false;
     detail::PoolState pool_state_;  // last: its orphaned jobs leave the timer heap before it goes
 };

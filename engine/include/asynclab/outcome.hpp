@@ -12,7 +12,7 @@ namespace asynclab {
 
 template <class T>
 class Outcome {
-public:
+  public:
     using Value = std::conditional_t<std::is_void_v<T>, std::monostate, T>;
 
     explicit Outcome(Value value) : v_(std::move(value)) {}
@@ -27,7 +27,7 @@ public:
     }
     [[nodiscard]] std::exception_ptr error() const { return ok() ? nullptr : std::get<1>(v_); }
 
-private:
+  private:
     std::variant<Value, std::exception_ptr> v_;
 };
 

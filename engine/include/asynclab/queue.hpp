@@ -22,7 +22,7 @@ namespace detail {
 
 /// The bookkeeping of a queue that does not depend on its item type.
 class QueueBase {
-public:
+  public:
     QueueBase(const QueueBase&) = delete;
     QueueBase& operator=(const QueueBase&) = delete;
 
@@ -33,7 +33,7 @@ public:
     void task_done();
 
     class JoinAwaiter final : public Waiter {
-    public:
+      public:
         explicit JoinAwaiter(QueueBase& q) noexcept : q_(q) {}
         bool await_ready() const noexcept { return q_.unfinished_ == 0; }
         void await_suspend(std::coroutine_handle<> h) {
@@ -43,14 +43,14 @@ public:
         std::string what() const override { return "queue.join"; }
         WaitKind kind() const noexcept override { return WaitKind::Queue; }
 
-    private:
+      private:
         QueueBase& q_;
     };
 
     /// Waits until every item put has been marked task_done().
     [[nodiscard]] JoinAwaiter join() noexcept { return JoinAwaiter(*this); }
 
-protected:
+  protected:
     explicit QueueBase(std::size_t maxsize) noexcept : maxsize_(maxsize) {}
     ~QueueBase() = default;
 
@@ -76,12 +76,12 @@ protected:
 
 template <class T>
 class Queue : public detail::QueueBase {
-public:
+  public:
     /// maxsize 0: unbounded.
     explicit Queue(std::size_t maxsize = 0) noexcept : QueueBase(maxsize) {}
 
     class GetAwaiter final : public detail::Waiter {
-    public:
+      public:
         explicit GetAwaiter(Queue& q) noexcept : q_(q) {}
         bool await_ready() const noexcept { return q_.available() > 0; }
         void await_suspend(std::coroutine_handle<> h) {
@@ -98,12 +98,12 @@ public:
         std::string what() const override { return "queue.get (empty)"; }
         WaitKind kind() const noexcept override { return WaitKind::Queue; }
 
-    private:
+      private:
         Queue& q_;
     };
 
     class PutAwaiter final : public detail::Waiter {
-    public:
+      public:
         PutAwaiter(Queue& q, T item) : q_(q), item_(std::move(item)) {}
         bool await_ready() const noexcept { return q_.room(q_.items_.size()); }
         void await_suspend(std::coroutine_handle<> h) {
@@ -120,7 +120,7 @@ public:
         std::string what() const override { return "queue.put (full)"; }
         WaitKind kind() const noexcept override { return WaitKind::Queue; }
 
-    private:
+      private:
         Queue& q_;
         T item_;
     };
@@ -145,7 +145,7 @@ public:
     [[nodiscard]] bool empty() const noexcept { return items_.empty(); }
     [[nodiscard]] bool full() const noexcept { return maxsize_ > 0 && items_.size() >= maxsize_; }
 
-private:
+  private:
     /// Items nobody has been woken for.
     [[nodiscard]] std::size_t available() const noexcept { return items_.size() - reserved_gets_; }
 

@@ -9,7 +9,7 @@
 namespace asynclab {
 
 class Random {
-public:
+  public:
     explicit Random(std::uint64_t seed) : gen_(seed) {}
 
     std::uint64_t next() { return gen_(); }
@@ -29,7 +29,7 @@ public:
     /// True with probability p.
     bool chance(double p) { return unit() < p; }
 
-private:
+  private:
     std::mt19937_64 gen_;
 };
 

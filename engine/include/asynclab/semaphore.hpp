@@ -14,14 +14,14 @@
 namespace asynclab {
 
 class Semaphore {
-public:
+  public:
     explicit Semaphore(std::size_t value);
     Semaphore(const Semaphore&) = delete;
     Semaphore& operator=(const Semaphore&) = delete;
     virtual ~Semaphore() = default;
 
     class AcquireAwaiter : public detail::Waiter {
-    public:
+      public:
         explicit AcquireAwaiter(Semaphore& s) noexcept : sem_(s) {}
         bool await_ready() noexcept { return sem_.try_acquire(); }
         void await_suspend(std::coroutine_handle<> h) {
@@ -31,12 +31,12 @@ public:
         std::string what() const override { return "semaphore.acquire"; }
         WaitKind kind() const noexcept override { return WaitKind::Semaphore; }
 
-    protected:
+      protected:
         Semaphore& sem_;
     };
 
     class HoldAwaiter final : public AcquireAwaiter {
-    public:
+      public:
         using AcquireAwaiter::AcquireAwaiter;
         Held<Semaphore> await_resume() {
             AcquireAwaiter::await_resume();
@@ -53,11 +53,11 @@ public:
     /// True when an acquire() would wait.
     [[nodiscard]] bool locked() const noexcept { return value_ == 0; }
 
-protected:
+  protected:
     /// Gives a permit to the longest waiter, or back to the pool.
     void give_back() noexcept;
 
-private:
+  private:
     bool try_acquire() noexcept;
 
     std::size_t value_;
@@ -65,12 +65,12 @@ private:
 };
 
 class BoundedSemaphore final : public Semaphore {
-public:
+  public:
     explicit BoundedSemaphore(std::size_t value) : Semaphore(value), bound_(value) {}
     /// Throws ValueError when it would raise the value above the initial one.
     void release() override;
 
-private:
+  private:
     std::size_t bound_;
 };
 

@@ -8,9 +8,9 @@
 
 #include <coroutine>
 #include <exception>
-#include <optional>
 #include <type_traits>
 #include <utility>
+#include <variant>
 
 #include "asynclab/detail/frame_alloc.hpp"
 
@@ -21,23 +21,15 @@ class Task;
 
 namespace detail {
 
-class TaskCore;
-
 class PromiseBase {
-public:
+  public:
     std::suspend_always initial_suspend() noexcept { return {}; }
-    void unhandled_exception() noexcept { error_ = std::current_exception(); }
 
     static void* operator new(std::size_t size) { return allocate_frame(size); }
     static void operator delete(void* p, std::size_t size) noexcept { free_frame(p, size); }
 
     std::coroutine_handle<> continuation_;  ///< The frame awaiting this one (none for a root).
-    TaskCore* root_of_ = nullptr;           ///< Set when this frame is a spawned task's root.
-    std::exception_ptr error_;
 };
-
-template <class T>
-class Promise;
 
 /// The frame to run next in the current task, left by a frame handing control to another (a nested
 /// task starting, a finished one returning to its awaiter). TaskCore::step() resumes these in a
@@ -45,63 +37,68 @@ class Promise;
 /// or under AddressSanitizer — so a chain of nested awaits never deepens the stack.
 inline thread_local std::coroutine_handle<> next_frame;
 
-/// Finishes the task whose root frame `promise` belongs to (defined in task_handle.hpp).
-template <class T>
-void finish_root(Promise<T>& promise) noexcept;
-
-/// At the end of a body: hand control back to the awaiting frame, or, for a spawned task's root,
-/// record the outcome and return to the loop.
+/// At the end of a body: hand control back to the awaiting frame. A spawned task's root frame has
+/// none: it stays suspended here, done(), and TaskCore::step() collects its outcome.
 template <class P>
 struct FinalAwaiter {
     bool await_ready() noexcept { return false; }
     void await_suspend(std::coroutine_handle<P> h) noexcept {
-        P& p = h.promise();
-        if (p.continuation_) {
-            next_frame = p.continuation_;
-        } else if (p.root_of_ != nullptr) {
-            finish_root(p);
-        }
+        next_frame = h.promise().continuation_;
     }
     void await_resume() noexcept {}
 };
 
+// Every frame holds one of these, so they are kept small: the outcome is a variant (one slot for
+// the value or the exception), and a root frame needs no pointer to its task's record.
 template <class T>
 class Promise : public PromiseBase {
-public:
+  public:
     Task<T> get_return_object() noexcept;
     FinalAwaiter<Promise> final_suspend() noexcept { return {}; }
 
     template <class U>
-        requires std::is_convertible_v<U&&, T>
-    void return_value(U&& value) {
-        value_.emplace(std::forward<U>(value));
+    requires std::is_convertible_v<U&&, T>
+    void return_value(U&& value) { outcome_.template emplace<1>(std::forward<U>(value)); }
+    void unhandled_exception() noexcept { outcome_.template emplace<2>(std::current_exception()); }
+
+    [[nodiscard]] bool has_value() const noexcept { return outcome_.index() == 1; }
+    [[nodiscard]] T& value() noexcept { return std::get<1>(outcome_); }
+    [[nodiscard]] std::exception_ptr error() const noexcept {
+        return outcome_.index() == 2 ? std::get<2>(outcome_) : nullptr;
     }
 
     T take() {
-        if (error_) std::rethrow_exception(error_);
-        return std::move(*value_);
+        if (outcome_.index() == 2) std::rethrow_exception(std::get<2>(outcome_));
+        return std::move(std::get<1>(outcome_));
     }
 
-    std::optional<T> value_;
+  private:
+    std::variant<std::monostate, T, std::exception_ptr> outcome_;
 };
 
 template <>
 class Promise<void> : public PromiseBase {
-public:
+  public:
     Task<void> get_return_object() noexcept;
     FinalAwaiter<Promise> final_suspend() noexcept { return {}; }
     void return_void() noexcept {}
+    void unhandled_exception() noexcept { error_ = std::current_exception(); }
+
+    [[nodiscard]] std::exception_ptr error() const noexcept { return error_; }
 
     void take() {
         if (error_) std::rethrow_exception(error_);
     }
+
+  private:
+    std::exception_ptr error_;
 };
 
 }  // namespace detail
 
 template <class T>
 class [[nodiscard]] Task {
-public:
+  public:
     using promise_type = detail::Promise<T>;
     using Handle = std::coroutine_handle<promise_type>;
     using value_type = T;
@@ -138,7 +135,7 @@ public:
     Handle release() noexcept { return std::exchange(h_, {}); }
     [[nodiscard]] bool valid() const noexcept { return static_cast<bool>(h_); }
 
-private:
+  private:
     friend class detail::Promise<T>;
     explicit Task(Handle h) noexcept : h_(h) {}
     Handle h_;

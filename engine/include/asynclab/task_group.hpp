@@ -26,7 +26,7 @@
 namespace asynclab {
 
 class TaskGroup {
-public:
+  public:
     TaskGroup();
     ~TaskGroup();
     TaskGroup(const TaskGroup&) = delete;
@@ -45,7 +45,7 @@ public:
     /// `body_error` is what the body threw, or nullptr.
     Task<void> finish(std::exception_ptr body_error);
 
-private:
+  private:
     struct Watch : detail::DoneWaiter {
         Watch(TaskGroup& g, detail::TaskCore& c) noexcept;
         static void on_done(detail::DoneWaiter& w) noexcept;

@@ -4,6 +4,7 @@
 // cancels the awaited task too and keeps waiting for it to finish, as in asyncio.
 
 #include <exception>
+#include <new>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -21,57 +22,71 @@ namespace detail {
 
 template <class T>
 class TaskState final : public TaskCore {
-public:
-    using TaskCore::TaskCore;
+  public:
+    // Leaves value_ unconstructed until the task completes.
+    TaskState(Loop& loop, std::uint64_t id, std::string_view name) : TaskCore(loop, id, name) {}
     static void* operator new(std::size_t size) { return allocate_record(size); }
     static void operator delete(void* p, std::size_t size) noexcept { free_record(p, size); }
 
-    std::optional<T> value;
+    /// Precondition: the task completed.
+    [[nodiscard]] const T& value() const noexcept { return value_; }
 
-private:
-    ~TaskState() override = default;
+  private:
+    ~TaskState() override {
+        if (has_value_) value_.~T();
+    }
+
+    void collect(std::coroutine_handle<> root) noexcept override {
+        auto& promise = std::coroutine_handle<Promise<T>>::from_address(root.address()).promise();
+        if (!promise.has_value()) {
+            root_returned(promise.error());
+            return;
+        }
+        if (loop()->trace() != nullptr) {
+            if (auto literal = result_literal(promise.value())) {
+                loop()->record(EventType::Log, *literal, WaitKind::None, channel::result, this);
+            }
+        }
+        new (&value_) T(std::move(promise.value()));
+        has_value_ = true;
+        root_returned(nullptr);
+    }
+
+    // A union, not std::optional: TaskCore's flag byte says whether it holds a value, which saves
+    // optional's own flag — 8 bytes with padding — in every record.
+    union {
+        T value_;
+    };
 };
 
 template <>
 class TaskState<void> final : public TaskCore {
-public:
+  public:
     using TaskCore::TaskCore;
     static void* operator new(std::size_t size) { return allocate_record(size); }
     static void operator delete(void* p, std::size_t size) noexcept { free_record(p, size); }
 
-private:
+  private:
     ~TaskState() override = default;
-};
 
-template <class T>
-void finish_root(Promise<T>& promise) noexcept {
-    auto* state = static_cast<TaskState<T>*>(promise.root_of_);
-    if constexpr (!std::is_void_v<T>) {
-        if (!promise.error_) {
-            Loop& loop = *state->loop();
-            if (loop.trace() != nullptr) {
-                if (auto literal = result_literal(*promise.value_)) {
-                    loop.record(EventType::Log, *literal, WaitKind::None, channel::result, state);
-                }
-            }
-            state->value = std::move(promise.value_);
-        }
+    void collect(std::coroutine_handle<> root) noexcept override {
+        root_returned(
+            std::coroutine_handle<Promise<void>>::from_address(root.address()).promise().error());
     }
-    state->root_returned(promise.error_);
-}
+};
 
 /// The result of a finished task, as awaiting it or result() gives it.
 template <class T>
 T completed_result(TaskState<T>& state) {
     state.throw_if_not_completed();
     state.mark_retrieved();
-    if constexpr (!std::is_void_v<T>) return *state.value;
+    if constexpr (!std::is_void_v<T>) return state.value();
 }
 
 /// Suspends until a task finishes; being cancelled meanwhile cancels that task and keeps waiting.
 template <class T>
 class TaskAwaiter final : public Suspension, public DoneWaiter {
-public:
+  public:
     explicit TaskAwaiter(TaskState<T>& state) noexcept
         : DoneWaiter(&on_done), state_((state.add_ref(), &state)) {}
     TaskAwaiter(TaskAwaiter&& o) noexcept : DoneWaiter(&on_done), state_(std::move(o.state_)) {}
@@ -93,10 +108,10 @@ public:
     WaitKind kind() const noexcept override { return WaitKind::Task; }
     bool forward_cancel() noexcept override { return state_->cancel(); }
     void detach() noexcept override {
-        if (DoneWaiter::linked()) DoneWaiter::unlink();
+        if (DoneWaiter::linked()) state_->remove_done_waiter(*this);
     }
 
-private:
+  private:
     static void on_done(DoneWaiter& w) noexcept { static_cast<TaskAwaiter&>(w).wake(); }
     CoreRef<TaskState<T>> state_;  // the awaited record outlives the wait, whatever owns handles
 };
@@ -105,7 +120,7 @@ private:
 
 template <class T>
 class TaskHandle {
-public:
+  public:
     using value_type = T;
     TaskHandle() = default;
 
@@ -137,7 +152,7 @@ public:
     [[nodiscard]] detail::TaskCore& core() const noexcept { return *state_.get(); }
     explicit operator bool() const noexcept { return static_cast<bool>(state_); }
 
-private:
+  private:
     friend class Loop;
     explicit TaskHandle(detail::TaskState<T>* adopted) noexcept : state_(adopted) {}
     detail::CoreRef<detail::TaskState<T>> state_;
@@ -149,7 +164,6 @@ TaskHandle<T> Loop::spawn(Task<T> task, std::string_view name) {
     auto frame = task.release();
     auto* state = new detail::TaskState<T>(*this, next_task_id_++, name);
     state->add_ref();  // the handle's; the first is the loop's until the task is done
-    frame.promise().root_of_ = state;
     task_created(*state, name);
     state->start(frame);
     return TaskHandle<T>(state);

@@ -11,10 +11,14 @@ enum class TaskStatus : std::uint8_t { Pending, Completed, Failed, Cancelled };
 
 constexpr std::string_view to_string(TaskStatus status) noexcept {
     switch (status) {
-        case TaskStatus::Pending: return "pending";
-        case TaskStatus::Completed: return "completed";
-        case TaskStatus::Failed: return "failed";
-        case TaskStatus::Cancelled: return "cancelled";
+        case TaskStatus::Pending:
+            return "pending";
+        case TaskStatus::Completed:
+            return "completed";
+        case TaskStatus::Failed:
+            return "failed";
+        case TaskStatus::Cancelled:
+            return "cancelled";
     }
     return "?";
 }

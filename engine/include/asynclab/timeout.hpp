@@ -27,7 +27,7 @@ namespace detail {
 
 /// Cancels the current task when the deadline passes (asyncio.Timeout).
 class TimeoutScope : TimerNode {
-public:
+  public:
     explicit TimeoutScope(Duration delay);
     ~TimeoutScope();
     TimeoutScope(const TimeoutScope&) = delete;
@@ -39,7 +39,7 @@ public:
     [[nodiscard]] bool expired() const noexcept { return state_ != State::Armed; }
     [[nodiscard]] Duration delay() const noexcept { return delay_; }
 
-private:
+  private:
     enum class State { Armed, Expiring, Settled };
     static void on_fire(ReadyNode& n) noexcept;
     void settle() noexcept;

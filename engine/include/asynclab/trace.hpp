@@ -45,7 +45,8 @@ std::string_view to_string(WaitKind kind) noexcept;
 namespace channel {
 inline constexpr std::string_view output = "output";
 inline constexpr std::string_view engine = "engine";
-inline constexpr std::string_view result = "result";  ///< A finished task's value, as a JSON literal.
+inline constexpr std::string_view result =
+    "result";  ///< A finished task's value, as a JSON literal.
 }  // namespace channel
 
 struct TraceEvent {
@@ -64,7 +65,7 @@ struct TaskInfo {
 };
 
 class Trace {
-public:
+  public:
     using Observer = std::function<void(const TraceEvent&)>;
 
     /// Called with each event as it is recorded (the CLI streams output lines live with it).
@@ -77,7 +78,7 @@ public:
     [[nodiscard]] const std::vector<TaskInfo>& tasks() const noexcept { return tasks_; }
     [[nodiscard]] const TaskInfo* task(std::uint64_t id) const noexcept;
 
-private:
+  private:
     std::vector<TraceEvent> events_;
     std::vector<TaskInfo> tasks_;
     Observer observer_;

@@ -23,7 +23,7 @@ enum class WaitUntil {
 };
 
 class MultiWait final : public Suspension, public TimerNode {
-public:
+  public:
     /// `forward`: being cancelled while waiting cancels the children and waits for them all
     /// (gather); otherwise the wait just ends with Cancelled (wait).
     MultiWait(std::span<TaskCore* const> children, WaitUntil until, bool forward,
@@ -41,17 +41,23 @@ public:
     bool forward_cancel() noexcept override;
     void detach() noexcept override;
 
-private:
+  private:
+    /// Watches children_[i] for watches_[i]. The child's status is noted when it finishes — its
+    /// record is in cache then — so that the callback's turn, and with a thousand children the
+    /// thousand callbacks, read only this array.
     struct Watch : DoneWaiter {
         Watch() noexcept : DoneWaiter(&on_done, &on_fire) {}
         static void on_done(DoneWaiter& w) noexcept;
         static void on_fire(ReadyNode& n) noexcept;
         MultiWait* owner = nullptr;
-        TaskCore* child = nullptr;
+        TaskStatus status = TaskStatus::Pending;
     };
 
     static void on_timeout(ReadyNode& n) noexcept;
-    void child_done(TaskCore& child) noexcept;
+    [[nodiscard]] std::size_t index_of(const Watch& w) const noexcept {
+        return static_cast<std::size_t>(&w - watches_.get());
+    }
+    void child_done(std::size_t index, TaskStatus status) noexcept;
     void finish_waiting() noexcept;
 
     std::span<TaskCore* const> children_;

@@ -23,7 +23,8 @@ std::optional<std::string> result_literal(const T& value) {
     } else if constexpr (std::is_integral_v<T>) {
         return fmt::format("{}", value);
     } else if constexpr (std::is_floating_point_v<T>) {
-        return std::isfinite(value) ? fmt::format("{}", value) : detail::json_quoted(fmt::format("{}", value));
+        return std::isfinite(value) ? fmt::format("{}", value)
+                                    : detail::json_quoted(fmt::format("{}", value));
     } else if constexpr (std::is_convertible_v<const T&, std::string_view>) {
         return detail::json_quoted(std::string_view(value));
     } else if constexpr (fmt::is_formattable<T>::value) {

@@ -13,6 +13,7 @@
 
 #include "asynclab/detail/intrusive_list.hpp"
 #include "asynclab/detail/ready_node.hpp"
+#include "asynclab/detail/timer_heap.hpp"
 #include "asynclab/task_status.hpp"
 #include "asynclab/trace.hpp"
 
@@ -29,13 +30,14 @@ class TaskCore;
 /// callbacks — this node, whose fire() then runs on the next turn.
 struct DoneWaiter : ReadyNode {
     using OnDone = void (*)(DoneWaiter&) noexcept;
-    explicit DoneWaiter(OnDone done, Fire then = nullptr) noexcept : ReadyNode(then), on_done(done) {}
+    explicit DoneWaiter(OnDone done, Fire then = nullptr) noexcept
+        : ReadyNode(then), on_done(done) {}
     OnDone on_done;
 };
 
 /// The leaf awaiter a task is suspended in (a sleep, a queue get, awaiting another task...).
 class Suspension {
-public:
+  public:
     /// The task is being cancelled while suspended here. Awaiting another task or a group passes
     /// the cancellation on to it and keeps waiting (returns true), as asyncio does; anything else
     /// returns false and is detach()ed, and the task wakes with Cancelled.
@@ -48,7 +50,7 @@ public:
     [[nodiscard]] virtual std::string what() const = 0;
     [[nodiscard]] virtual WaitKind kind() const noexcept = 0;
 
-protected:
+  protected:
     Suspension() = default;
     Suspension(const Suspension&) = delete;
     Suspension& operator=(const Suspension&) = delete;
@@ -77,8 +79,16 @@ protected:
 /// Links a task into its loop's registry of task records.
 struct RegistryLink : Link {};
 
-class TaskCore : public ReadyNode, public RegistryLink {
-public:
+/// The record of a spawned task. There is one per task alive at once — a million in a benchmark,
+/// thousands in a server — so its size is counted: 120 bytes, plus the result slot of TaskState<T>
+/// (8 for an int or a pointer). What makes it small:
+///   - rarely used fields (a name, a failure) live in a side block made on first use;
+///   - the list of tasks waiting for this one has a one-pointer head (CompactList);
+///   - a task's own ReadyNode doubles as the timer of sleep(): a sleeping task's record waits in
+///     the timer heap, and the sleeping frame carries no timer node of its own (sleep_until);
+///   - the flags are bits, and the members are ordered so that no padding is left between them.
+class TaskCore : public RegistryLink, public TimerNode {
+  public:
     TaskCore(Loop& loop, std::uint64_t id, std::string_view name);
     TaskCore(const TaskCore&) = delete;
     TaskCore& operator=(const TaskCore&) = delete;
@@ -102,7 +112,9 @@ public:
     [[nodiscard]] std::exception_ptr take_error() noexcept;
     /// Throws what result() throws for a task that did not complete: Cancelled, the failure
     /// (marking it retrieved), or InvalidStateError while pending.
-    void throw_if_not_completed();
+    void throw_if_not_completed() {
+        if (status_ != TaskStatus::Completed) throw_not_completed();
+    }
     void mark_retrieved() noexcept { retrieved_ = true; }
 
     void add_ref() noexcept { ++refs_; }
@@ -110,48 +122,78 @@ public:
 
     // --- engine internals ------------------------------------------------------------------
     void add_done_waiter(DoneWaiter& waiter) noexcept { done_waiters_.push_back(&waiter); }
+    /// Takes a linked waiter off this task: out of the task's list while it is pending, out of the
+    /// ready queue (where a combinator's waiter goes when the task is done) afterwards.
+    void remove_done_waiter(DoneWaiter& waiter) noexcept;
     void start(std::coroutine_handle<> frame) noexcept;
-    /// The root frame returned or threw: record how, and wake whoever waits.
-    void root_returned(std::exception_ptr error) noexcept {
-        error_ = std::move(error);
-        returned_ = true;
-    }
     /// Destroys a frame that can never finish (teardown after a deadlock).
     void abandon() noexcept;
     void detach_from_loop() noexcept { loop_ = nullptr; }
 
-    std::coroutine_handle<> resume_point;  ///< The innermost suspended frame of this task.
-    Suspension* waiting_on = nullptr;      ///< Set while suspended in a leaf awaiter.
-    bool must_cancel = false;              ///< A cancellation is to be thrown at the next resume.
+    /// sleep(): the record itself waits in the timer heap until `deadline`, then takes a turn in
+    /// the ready queue as the timer's entry — which wakes the task, so the task runs one turn after
+    /// its timer fired, as after any timer callback.
+    void sleep_until(Duration deadline);
+    /// The sleep ends early (cancelled, or its frame destroyed): out of the heap or the queue.
+    void stop_sleeping() noexcept;
 
-protected:
+  protected:
+    /// The root frame returned or threw: record how (the error is nullptr after a value).
+    void root_returned(std::exception_ptr error) noexcept;
+    /// Moves the outcome out of the finished root frame's promise (TaskState<T> knows its type).
+    virtual void collect(std::coroutine_handle<> root) noexcept = 0;
     virtual ~TaskCore();
 
-private:
+  private:
+    /// Fields most tasks never use.
+    struct Extras {
+        std::string name;  // empty: "Task-<id>", as asyncio names them
+        std::exception_ptr error;
+    };
+
+    [[noreturn]] void throw_not_completed();
     static void run_step(ReadyNode& self) noexcept;
+    static void on_sleep_timer(ReadyNode& self) noexcept;
     void step() noexcept;
     void finish() noexcept;
     void trace(EventType type, std::string_view detail = {}) const;
+    [[nodiscard]] std::exception_ptr error() const noexcept {
+        return extras_ ? extras_->error : nullptr;
+    }
+    Extras& extras();
 
-    IntrusiveList<DoneWaiter> done_waiters_;
+    // The data, in layout order (see the top of the class): refs_ fills the 4 bytes after
+    // TimerNode's heap_index, the flags share one byte.
+    std::uint32_t refs_ = 1;  // the loop's, until the task is done
+
+  public:
+    std::coroutine_handle<> resume_point;  ///< The innermost suspended frame of this task.
+    Suspension* waiting_on = nullptr;      ///< Set while suspended in a leaf awaiter.
+
+  private:
+    CompactList<DoneWaiter> done_waiters_;
     std::coroutine_handle<> frame_;
     Loop* loop_;
-    std::exception_ptr error_;
-    std::unique_ptr<char[]> name_;  // null: "Task-<id>", as asyncio names them
+    std::unique_ptr<Extras> extras_;
     std::uint64_t id_;
-    std::uint32_t refs_ = 1;  // the loop's, until the task is done
     std::uint32_t cancel_requests_ = 0;
     TaskStatus status_ = TaskStatus::Pending;
-    bool started_ = false;
-    bool returned_ = false;   // the root frame has reached its final suspend
-    bool retrieved_ = false;  // someone has seen the failure (no "never retrieved" report)
-    bool forwarding_ = false; // inside cancel(): stops cycles of tasks awaiting each other
+    bool started_ : 1 = false;
+    bool returned_ : 1 = false;    // the root frame has reached its final suspend
+    bool retrieved_ : 1 = false;   // someone has seen the failure (no "never retrieved" report)
+    bool forwarding_ : 1 = false;  // inside cancel(): stops cycles of tasks awaiting each other
+
+  public:
+    bool must_cancel : 1 = false;  ///< A cancellation is to be thrown at the next resume.
+
+  protected:
+    bool has_value_ : 1 = false;  ///< TaskState<T> holds a value.
 };
 
 /// A reference-counted pointer to a task record.
 template <class Core>
 class CoreRef {
-public:
+  public:
     CoreRef() = default;
     /// Adopts one reference.
     explicit CoreRef(Core* core) noexcept : core_(core) {}
@@ -171,7 +213,7 @@ public:
     Core& operator*() const noexcept { return *core_; }
     explicit operator bool() const noexcept { return core_ != nullptr; }
 
-private:
+  private:
     Core* core_ = nullptr;
 };
 

@@ -10,7 +10,7 @@
 namespace asynclab::detail {
 
 class Waiter : public Suspension, public Link {
-public:
+  public:
     Waiter() = default;
 
     /// Hands the waiter what it waits for and queues its task.
@@ -24,7 +24,7 @@ public:
         if (Link::linked()) Link::unlink();
     }
 
-protected:
+  protected:
     ~Waiter() { detach(); }
 
     /// In await_resume: true when a hand-off reached this waiter but the task was cancelled
