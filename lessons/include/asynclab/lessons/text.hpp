@@ -1,0 +1,74 @@
+#pragma once
+// A lesson's words, from lesson_data/NN-slug.toml: its title and introduction, each demo's
+// explanation and takeaway, and its quiz questions. The format is described in
+// lesson_data/README.md. A malformed file is reported as "file:line:column: what is wrong".
+
+#include <map>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace asynclab::lessons {
+
+class TextError : public std::runtime_error {
+  public:
+    using std::runtime_error::runtime_error;
+};
+
+struct DemoText {
+    std::string id;
+    std::string title;
+    std::string explain;   ///< Shown before the demo runs.
+    std::string takeaway;  ///< Shown after its summary.
+};
+
+/// How a predict question draws one knob's value from the quiz's seeded generator.
+struct KnobDraw {
+    enum class Kind { Integers, Grid, Choices } kind = Kind::Integers;
+    double lo = 0;
+    double hi = 0;
+    double step = 0;                   ///< Grid: lo, lo + step, ... up to hi.
+    std::vector<std::string> choices;  ///< Choices: knob texts, one picked.
+};
+
+/// A question whose right answer the engine computes by running a demo with drawn knob values.
+struct Predict {
+    std::string demo;    ///< Demo id.
+    std::string metric;  ///< A numeric metric of that demo, or "duration_s".
+    std::string unit;    ///< Shown after the answer prompt: "s", "items".
+    double tolerance = 0;
+    std::map<std::string, KnobDraw> knobs;
+};
+
+struct Question {
+    std::string prompt;                ///< May name drawn knobs as {workers}.
+    std::vector<std::string> choices;  ///< Empty for a predict question.
+    std::vector<int> answer;           ///< Indices of the right choices (one or several).
+    std::optional<Predict> predict;
+    std::string explain;
+    int line = 0;  ///< Where it starts in its file.
+};
+
+struct LessonText {
+    std::string file;
+    int number = 0;
+    std::string slug;
+    std::string title;
+    std::string summary;  ///< One line, for `list`.
+    std::string intro;
+    std::vector<DemoText> demos;
+    std::vector<Question> questions;
+
+    [[nodiscard]] const DemoText* demo(std::string_view id) const;
+};
+
+/// Parses one lesson_data file; throws TextError naming the file and line.
+LessonText parse_lesson_text(std::string_view file, std::string_view toml);
+
+/// Lesson `number`'s text: from $ASYNCLAB_LESSON_DATA when set (authors editing text without a
+/// rebuild), else the copy built into the binary. Loaded once. Throws TextError.
+const LessonText& lesson_text(int number);
+
+}  // namespace asynclab::lessons

@@ -1,0 +1,130 @@
+#include "asynclab/lessons/knobs.hpp"
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+
+namespace asynclab::lessons {
+
+namespace {
+
+std::string_view trim(std::string_view s) {
+    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+    while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+    return s;
+}
+
+bool parse_double(std::string_view text, double& out) {
+    text = trim(text);
+    if (text.empty()) return false;
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
+    return ec == std::errc{} && end == text.data() + text.size() && std::isfinite(out);
+}
+
+std::string expected(const KnobSpec& spec) {
+    const auto range = [&](std::string_view unit) {
+        return fmt::format("{} from {:g} to {:g}", unit, spec.min, spec.max);
+    };
+    switch (spec.kind) {
+        case KnobKind::Seconds:
+            return range("seconds");
+        case KnobKind::Count:
+            return range("a whole number");
+        case KnobKind::Fraction:
+            return range("a fraction");
+        case KnobKind::SecondsList:
+            return fmt::format("a comma-separated list of seconds from {:g} to {:g}, like {}",
+                               spec.min, spec.max, spec.default_text);
+    }
+    return "";
+}
+
+[[noreturn]] void bad(const KnobSpec& spec, std::string_view text) {
+    throw KnobError(
+        fmt::format("--{}: '{}' is not valid; expected {}", spec.name, text, expected(spec)));
+}
+
+double in_range(const KnobSpec& spec, std::string_view whole, std::string_view item) {
+    double v = 0;
+    if (!parse_double(item, v) || v < spec.min || v > spec.max) bad(spec, whole);
+    return v;
+}
+
+}  // namespace
+
+KnobValue parse_knob(const KnobSpec& spec, std::string_view text) {
+    switch (spec.kind) {
+        case KnobKind::Seconds:
+        case KnobKind::Fraction:
+            return in_range(spec, text, text);
+        case KnobKind::Count: {
+            const double v = in_range(spec, text, text);
+            if (v != std::floor(v)) bad(spec, text);
+            return static_cast<std::int64_t>(v);
+        }
+        case KnobKind::SecondsList: {
+            std::vector<double> values;
+            std::string_view rest = text;
+            for (;;) {
+                const auto comma = rest.find(',');
+                values.push_back(in_range(spec, text, rest.substr(0, comma)));
+                if (comma == std::string_view::npos) break;
+                rest.remove_prefix(comma + 1);
+            }
+            if (values.size() > 10) bad(spec, text);
+            return values;
+        }
+    }
+    bad(spec, text);
+}
+
+std::string format_knob(const KnobValue& value) {
+    if (const auto* d = std::get_if<double>(&value)) return fmt::format("{:g}", *d);
+    if (const auto* i = std::get_if<std::int64_t>(&value)) return fmt::format("{}", *i);
+    const auto& list = std::get<std::vector<double>>(value);
+    std::string out;
+    for (double d : list) out += fmt::format("{}{:g}", out.empty() ? "" : ",", d);
+    return out;
+}
+
+Knobs::Knobs(const std::vector<KnobSpec>& specs, const std::map<std::string, std::string>& given) {
+    for (const auto& spec : specs) values_[spec.name] = parse_knob(spec, spec.default_text);
+    for (const auto& [name, text] : given) {
+        auto it = std::find_if(specs.begin(), specs.end(),
+                               [&](const KnobSpec& s) { return s.name == name; });
+        if (it == specs.end())
+            throw KnobError(fmt::format("--{} is not a knob of this lesson", name));
+        values_[name] = parse_knob(*it, text);
+    }
+}
+
+const KnobValue& Knobs::at(std::string_view name) const {
+    auto it = values_.find(name);
+    if (it == values_.end()) throw KnobError(fmt::format("no knob named {}", name));
+    return it->second;
+}
+
+Duration Knobs::seconds(std::string_view name) const {
+    return secs(number(name));
+}
+
+double Knobs::number(std::string_view name) const {
+    const KnobValue& v = at(name);
+    if (const auto* i = std::get_if<std::int64_t>(&v)) return static_cast<double>(*i);
+    return std::get<double>(v);
+}
+
+int Knobs::count(std::string_view name) const {
+    return static_cast<int>(std::get<std::int64_t>(at(name)));
+}
+
+std::vector<Duration> Knobs::seconds_list(std::string_view name) const {
+    std::vector<Duration> out;
+    for (double d : std::get<std::vector<double>>(at(name))) out.push_back(secs(d));
+    return out;
+}
+
+}  // namespace asynclab::lessons

@@ -1,0 +1,244 @@
+#include "asynclab/lessons/text.hpp"
+
+#include <fmt/format.h>
+
+#include <toml++/toml.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <mutex>
+#include <sstream>
+
+#include "asynclab/lessons/embedded.hpp"
+
+namespace asynclab::lessons {
+
+namespace {
+
+/// Reads fields of one TOML table, reporting problems as "file:line:column: message".
+class Reader {
+  public:
+    Reader(std::string_view file, const toml::table& table, const toml::source_region& where)
+        : file_(file), table_(table), where_(where) {}
+
+    [[noreturn]] void fail(const toml::source_region& at, std::string_view message) const {
+        throw TextError(
+            fmt::format("{}:{}:{}: {}", file_, at.begin.line, at.begin.column, message));
+    }
+    [[noreturn]] void fail(std::string_view message) const { fail(where_, message); }
+
+    const toml::node& need(std::string_view key) const {
+        const toml::node* node = table_.get(key);
+        if (node == nullptr) fail(fmt::format("missing '{}'", key));
+        return *node;
+    }
+
+    std::string text(std::string_view key, bool required = true) const {
+        const toml::node* node = table_.get(key);
+        if (node == nullptr) {
+            if (required) fail(fmt::format("missing '{}'", key));
+            return {};
+        }
+        if (!node->is_string()) fail(node->source(), fmt::format("'{}' must be text", key));
+        return std::string(*node->value<std::string_view>());
+    }
+
+    std::int64_t integer(std::string_view key) const {
+        const toml::node& node = need(key);
+        if (!node.is_integer())
+            fail(node.source(), fmt::format("'{}' must be a whole number", key));
+        return *node.value<std::int64_t>();
+    }
+
+    const toml::table& table(std::string_view key) const {
+        const toml::node& node = need(key);
+        if (!node.is_table()) fail(node.source(), fmt::format("'{}' must be a table", key));
+        return *node.as_table();
+    }
+
+    std::string_view file() const { return file_; }
+    const toml::table& raw() const { return table_; }
+
+  private:
+    std::string_view file_;
+    const toml::table& table_;
+    const toml::source_region& where_;
+};
+
+int letter_index(const Reader& r, const toml::node& node, std::size_t choices) {
+    const auto letter = node.value<std::string_view>();
+    if (!letter || letter->size() != 1 || (*letter)[0] < 'a' ||
+        static_cast<std::size_t>((*letter)[0] - 'a') >= choices) {
+        r.fail(node.source(), fmt::format("an answer must be a letter from a to {}",
+                                          static_cast<char>('a' + choices - 1)));
+    }
+    return (*letter)[0] - 'a';
+}
+
+KnobDraw parse_draw(const Reader& r, std::string_view name, const toml::node& node) {
+    KnobDraw draw;
+    if (const auto* table = node.as_table()) {
+        const auto* list = table->get_as<toml::array>("choices");
+        if (list == nullptr || list->empty())
+            r.fail(node.source(), fmt::format("knob '{}': choices must be a list of texts", name));
+        draw.kind = KnobDraw::Kind::Choices;
+        for (const auto& c : *list) {
+            if (!c.is_string()) r.fail(c.source(), "choices must be texts");
+            draw.choices.emplace_back(*c.value<std::string_view>());
+        }
+        return draw;
+    }
+    const auto* range = node.as_array();
+    if (range == nullptr || (range->size() != 2 && range->size() != 3)) {
+        r.fail(node.source(),
+               fmt::format("knob '{}': expected [lo, hi], [lo, hi, step] or {{ choices = [...] }}",
+                           name));
+    }
+    auto number = [&](std::size_t i) {
+        const auto v = (*range)[i].value<double>();
+        if (!v) r.fail(node.source(), fmt::format("knob '{}': range bounds must be numbers", name));
+        return *v;
+    };
+    draw.lo = number(0);
+    draw.hi = number(1);
+    if (draw.hi < draw.lo) r.fail(node.source(), fmt::format("knob '{}': hi is below lo", name));
+    if (range->size() == 3) {
+        draw.kind = KnobDraw::Kind::Grid;
+        draw.step = number(2);
+        if (draw.step <= 0)
+            r.fail(node.source(), fmt::format("knob '{}': step must be positive", name));
+    } else if (!(*range)[0].is_integer() || !(*range)[1].is_integer()) {
+        r.fail(
+            node.source(),
+            fmt::format("knob '{}': [lo, hi] takes whole numbers; add a step for seconds", name));
+    }
+    return draw;
+}
+
+Question parse_question(const Reader& r) {
+    Question q;
+    q.line = static_cast<int>(r.raw().source().begin.line);
+    q.prompt = r.text("prompt");
+    q.explain = r.text("explain");
+    if (const toml::node* predict = r.raw().get("predict")) {
+        const auto* table = predict->as_table();
+        if (table == nullptr) r.fail(predict->source(), "'predict' must be a table");
+        const Reader p(r.file(), *table, predict->source());
+        Predict pr;
+        pr.demo = p.text("demo");
+        pr.metric = p.text("metric");
+        pr.unit = p.text("unit", false);
+        pr.tolerance = table->get("tolerance") ? table->get("tolerance")->value_or(0.001) : 0.001;
+        if (const toml::node* knobs = r.raw().get("knobs")) {
+            const auto* kt = knobs->as_table();
+            if (kt == nullptr) r.fail(knobs->source(), "'knobs' must be a table");
+            for (const auto& [name, node] : *kt)
+                pr.knobs[std::string(name.str())] = parse_draw(r, name.str(), node);
+        }
+        q.predict = std::move(pr);
+        return q;
+    }
+    const toml::node& choices = r.need("choices");
+    const auto* list = choices.as_array();
+    if (list == nullptr || list->size() < 2)
+        r.fail(choices.source(), "'choices' must list at least two answers");
+    for (const auto& c : *list) {
+        if (!c.is_string()) r.fail(c.source(), "each choice must be text");
+        q.choices.emplace_back(*c.value<std::string_view>());
+    }
+    const toml::node& answer = r.need("answer");
+    if (const auto* many = answer.as_array()) {
+        if (many->empty()) r.fail(answer.source(), "'answer' lists no letter");
+        for (const auto& a : *many) q.answer.push_back(letter_index(r, a, q.choices.size()));
+    } else {
+        q.answer.push_back(letter_index(r, answer, q.choices.size()));
+    }
+    return q;
+}
+
+std::optional<std::string> read_file(const std::filesystem::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return std::nullopt;
+    std::ostringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+}  // namespace
+
+const DemoText* LessonText::demo(std::string_view id) const {
+    for (const auto& d : demos) {
+        if (d.id == id) return &d;
+    }
+    return nullptr;
+}
+
+LessonText parse_lesson_text(std::string_view file, std::string_view toml_text) {
+    toml::table doc;
+    try {
+        doc = toml::parse(toml_text, file);
+    } catch (const toml::parse_error& e) {
+        const auto& at = e.source().begin;
+        throw TextError(fmt::format("{}:{}:{}: {}", file, at.line, at.column, e.description()));
+    }
+    const Reader top(file, doc, doc.source());
+    const Reader lesson(file, top.table("lesson"), top.need("lesson").source());
+    LessonText text;
+    text.file = std::string(file);
+    text.number = static_cast<int>(lesson.integer("number"));
+    text.slug = lesson.text("slug");
+    text.title = lesson.text("title");
+    text.summary = lesson.text("summary");
+    text.intro = lesson.text("intro");
+    for (const auto& [id, node] : top.table("demo")) {
+        const auto* table = node.as_table();
+        if (table == nullptr)
+            top.fail(node.source(), fmt::format("demo.{} must be a table", id.str()));
+        const Reader d(file, *table, node.source());
+        text.demos.push_back(DemoText{std::string(id.str()), d.text("title"), d.text("explain"),
+                                      d.text("takeaway")});
+    }
+    if (const toml::node* questions = doc.get("question")) {
+        const auto* list = questions->as_array();
+        if (list == nullptr)
+            top.fail(questions->source(), "'question' must be an array of tables ([[question]])");
+        for (const auto& node : *list) {
+            const auto* table = node.as_table();
+            if (table == nullptr) top.fail(node.source(), "each [[question]] must be a table");
+            text.questions.push_back(parse_question(Reader(file, *table, node.source())));
+        }
+    }
+    return text;
+}
+
+const LessonText& lesson_text(int number) {
+    static std::mutex mutex;
+    static std::map<int, std::unique_ptr<LessonText>> cache;
+    const std::lock_guard lock(mutex);
+    if (auto it = cache.find(number); it != cache.end()) return *it->second;
+
+    const std::string prefix = fmt::format("lesson_data/{:02}-", number);
+    for (const EmbeddedFile& f : embedded_data()) {
+        if (!f.path.starts_with(prefix)) continue;
+        std::string path(f.path);
+        std::optional<std::string> override_text;
+        if (const char* dir = std::getenv("ASYNCLAB_LESSON_DATA"); dir != nullptr && *dir != '\0') {
+            const auto file = std::filesystem::path(dir) / std::filesystem::path(path).filename();
+            override_text = read_file(file);
+            if (!override_text)
+                throw TextError(
+                    fmt::format("{}: cannot read it (ASYNCLAB_LESSON_DATA is set)", file.string()));
+            path = file.string();
+        }
+        auto text = std::make_unique<LessonText>(
+            parse_lesson_text(path, override_text ? *override_text : f.text));
+        if (text->number != number)
+            throw TextError(fmt::format("{}: says it is lesson {}", path, text->number));
+        return *cache.emplace(number, std::move(text)).first->second;
+    }
+    throw TextError(fmt::format("no lesson_data file for lesson {}", number));
+}
+
+}  // namespace asynclab::lessons

@@ -1,0 +1,524 @@
+// Lesson 6 (resilience): the figures of both demos for seed 42, and a property test: for many seeds
+// and knob settings, every promise of the lesson checked from the trace and the metrics — attempts
+// per URL, per-attempt deadlines, backoff gaps, the concurrency limit, no request while the
+// breaker is open, ok + failed = urls — plus the worst case the text claims and its predict
+// question.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "lesson_helpers.hpp"
+
+using namespace asynclab;
+using namespace asynclab::testing;
+using Strings = std::vector<std::string>;
+using Knobs = std::map<std::string, std::string>;
+
+namespace {
+
+/// One attempt of one URL, as the trace shows it.
+struct Attempt {
+    int number = 0;
+    Duration started{};    ///< The retry's "attempt k/n" (before waiting for a slot).
+    bool reached = false;  ///< Reached the service (the breaker did not refuse it).
+    Duration arrived{};    ///< When it reached the service.
+    BreakerState state_on_arrival = BreakerState::Closed;
+    Duration ended{};     ///< Its "attempt k: ..." line.
+    std::string outcome;  ///< That line.
+    Duration backoff{};   ///< The backoff logged after it, if any.
+    Duration backoff_logged{};
+};
+
+struct UrlRun {
+    std::string name;
+    std::vector<Attempt> attempts;
+    std::string end;  ///< "completed" / "failed"
+};
+
+struct Analysis {
+    std::vector<UrlRun> urls;  ///< In task order (url-01 first).
+    int max_in_flight = 0;
+    std::vector<std::string> breaker_log;  ///< "0.230 closed -> open"
+    int arrivals_while_open = 0;
+    int most_arrivals_in_one_half_open = 0;
+};
+
+double secs_of(const std::string& text) {
+    return std::stod(text);
+}
+
+BreakerState state_named(const std::string& name) {
+    if (name == "open") return BreakerState::Open;
+    if (name == "half-open") return BreakerState::HalfOpen;
+    return BreakerState::Closed;
+}
+
+Analysis analyze(const lessons::DemoRun& run) {
+    Analysis a;
+    std::map<std::uint64_t, std::size_t> index;  // task id -> urls[i]
+    for (const TaskInfo& info : run.trace.tasks()) {
+        if (info.name.starts_with("url-")) {
+            index[info.id] = a.urls.size();
+            a.urls.push_back({info.name, {}, "pending"});
+        }
+    }
+    BreakerState state = BreakerState::Closed;
+    int in_flight = 0;
+    int arrivals_this_half_open = 0;
+    // Per task: is its current attempt between its start and its outcome line?
+    std::map<std::uint64_t, bool> open_attempt;
+    for (const TraceEvent& e : run.trace.events()) {
+        if (e.type == EventType::Log && e.channel == channel::breaker) {
+            const auto arrow = e.detail.find(" -> ");
+            REQUIRE(arrow != std::string::npos);
+            CHECK(to_string(state) == e.detail.substr(0, arrow));
+            state = state_named(e.detail.substr(arrow + 4));
+            a.breaker_log.push_back(fmt::format("{:.3f} {}", to_secs(e.t), e.detail));
+            arrivals_this_half_open = 0;
+            continue;
+        }
+        auto it = index.find(e.task);
+        if (it == index.end()) continue;
+        UrlRun& url = a.urls[it->second];
+        if (e.type == EventType::Completed || e.type == EventType::Failed) {
+            url.end = std::string(to_string(e.type));
+        } else if (e.type == EventType::Log && e.channel == channel::retry) {
+            if (e.detail.starts_with("attempt ")) {
+                Attempt next;
+                next.number = std::stoi(e.detail.substr(8));
+                next.started = e.t;
+                url.attempts.push_back(next);
+                open_attempt[e.task] = true;
+            } else if (e.detail.starts_with("backoff ")) {
+                REQUIRE(!url.attempts.empty());
+                url.attempts.back().backoff = secs(secs_of(e.detail.substr(8)));
+                url.attempts.back().backoff_logged = e.t;
+            }
+        } else if (e.type == EventType::Suspended && e.wait == WaitKind::Sleep &&
+                   open_attempt[e.task] && !url.attempts.back().reached) {
+            // The first sleep of an attempt is the service working on its request.
+            Attempt& at = url.attempts.back();
+            at.reached = true;
+            at.arrived = e.t;
+            at.state_on_arrival = state;
+            if (state == BreakerState::Open) ++a.arrivals_while_open;
+            if (state == BreakerState::HalfOpen) {
+                a.most_arrivals_in_one_half_open =
+                    std::max(a.most_arrivals_in_one_half_open, ++arrivals_this_half_open);
+            }
+            a.max_in_flight = std::max(a.max_in_flight, ++in_flight);
+        } else if (e.type == EventType::Log && e.channel == channel::output &&
+                   e.detail.starts_with("attempt ")) {
+            REQUIRE(open_attempt[e.task]);
+            Attempt& at = url.attempts.back();
+            CHECK(e.detail.starts_with(fmt::format("attempt {}: ", at.number)));
+            at.ended = e.t;
+            at.outcome = e.detail;
+            if (at.reached) --in_flight;
+            open_attempt[e.task] = false;
+        }
+    }
+    return a;
+}
+
+/// Every promise of the lesson, for one run of either demo.
+void check_invariants(const lessons::DemoRun& run, const Knobs& knobs) {
+    CAPTURE(run.spec->id);
+    REQUIRE(!run.error);
+    const lessons::Lesson& lesson = *lessons::find_lesson(6);
+    const lessons::Knobs values(lesson.knobs, knobs);
+    const int urls = values.count("urls");
+    const int retries = values.count("retries");
+    const Duration limit = values.seconds("timeout");
+    const RetryPolicy policy{.max_attempts = retries + 1, .max_delay = secs(60.0)};
+
+    const Analysis a = analyze(run);
+    const auto& m = run.metrics;
+    REQUIRE(a.urls.size() == static_cast<std::size_t>(urls));
+    CHECK(m["ok"].get<int>() + m["failed"].get<int>() == urls);
+    int completed = 0;
+    int total = 0;
+    int requests = 0;
+    for (std::size_t i = 0; i < a.urls.size(); ++i) {
+        const UrlRun& url = a.urls[i];
+        CAPTURE(url.name);
+        completed += url.end == "completed" ? 1 : 0;
+        CHECK((url.end == "completed" || url.end == "failed"));
+        // No URL has more than retries + 1 attempts, and the metric says how many it had.
+        CHECK(!url.attempts.empty());
+        CHECK(url.attempts.size() <= static_cast<std::size_t>(retries + 1));
+        CHECK(m["attempts"][i] == url.attempts.size());
+        total += static_cast<int>(url.attempts.size());
+        for (std::size_t k = 0; k < url.attempts.size(); ++k) {
+            const Attempt& at = url.attempts[k];
+            CAPTURE(at.outcome);
+            CHECK(at.number == static_cast<int>(k) + 1);
+            CHECK(!at.outcome.empty());
+            if (at.reached) {
+                ++requests;
+                // No attempt spends longer than --timeout at the service.
+                CHECK(at.ended - at.arrived <= limit);
+                CHECK(at.arrived >= at.started);
+            } else {
+                CHECK(at.outcome.find("refused by the breaker") != std::string::npos);
+            }
+            if (k + 1 < url.attempts.size()) {
+                // Every backoff gap is at least the policy's delay (exactly it: no jitter here).
+                const Duration delay = backoff_delay(policy, static_cast<int>(k) + 1);
+                CHECK(at.backoff == delay);
+                CHECK(at.backoff_logged == at.ended);
+                CHECK(url.attempts[k + 1].started - at.ended >= delay);
+                if (url.attempts[k + 1].reached) {
+                    CHECK(url.attempts[k + 1].arrived - at.ended >= delay);
+                }
+            }
+        }
+        // A URL ends with the outcome of its last attempt.
+        const bool last_ok = url.attempts.back().outcome.find("200 OK") != std::string::npos;
+        CHECK(last_ok == (url.end == "completed"));
+    }
+    CHECK(m["ok"] == completed);
+    CHECK(m["attempts_total"] == total);
+    CHECK(m["requests"] == requests);
+    // Concurrency never exceeds --concurrency.
+    CHECK(a.max_in_flight <= values.count("concurrency"));
+    CHECK(m["max_concurrency"] == a.max_in_flight);
+    // While the breaker is open no call reaches the service; half-open lets one probe through.
+    CHECK(a.arrivals_while_open == 0);
+    CHECK(a.most_arrivals_in_one_half_open <= 1);
+    if (run.spec->id == "breaker") {
+        CHECK(m["rejected"] == total - requests);
+        Strings from_metrics;
+        for (const auto& c : m["state_changes"]) {
+            from_metrics.push_back(fmt::format("{:.3f} {} -> {}", c["t_s"].get<double>(),
+                                               c["from"].get<std::string>(),
+                                               c["to"].get<std::string>()));
+        }
+        CHECK(from_metrics == a.breaker_log);
+    } else {
+        CHECK(a.breaker_log.empty());
+    }
+}
+
+/// The breaker's states in order: "closed open half-open closed".
+std::string state_path(const lessons::DemoRun& run) {
+    std::string path = "closed";
+    for (const auto& c : run.metrics["state_changes"]) path += " " + c["to"].get<std::string>();
+    return path;
+}
+
+/// A URL's own time, from its first request to its end, without the waits for a slot: what the
+/// worst case (retries + 1) x timeout + backoffs bounds.
+Duration own_time(const UrlRun& url) {
+    Duration t{};
+    for (const Attempt& at : url.attempts)
+        t += (at.reached ? at.ended - at.arrived : Duration{}) + at.backoff;
+    return t;
+}
+
+/// "0.030 url-03 attempt 1: 503 Service Unavailable in 30 ms" for each printed line.
+Strings lines_of(const lessons::DemoRun& run) {
+    Strings out;
+    for (const auto& e : run.trace.events()) {
+        if (e.type == EventType::Log && e.channel == channel::output) {
+            out.push_back(
+                fmt::format("{:.3f} {} {}", to_secs(e.t), run.trace.task(e.task)->name, e.detail));
+        }
+    }
+    return out;
+}
+
+Strings lines_without(const lessons::DemoRun& run, const std::string& text) {
+    Strings out;
+    for (const auto& line : lines_of(run)) {
+        if (line.find(text) == std::string::npos) out.push_back(line);
+    }
+    return out;
+}
+
+/// Everything a run recorded, as text: two runs are the same run when these are equal.
+std::string fingerprint(const lessons::DemoRun& run) {
+    std::string text = run.metrics.dump() + "\n";
+    for (const auto& e : run.trace.events()) {
+        text += fmt::format("{} {} {} {} {} {}\n", e.t.count(), e.task, static_cast<int>(e.type),
+                            static_cast<int>(e.wait), e.channel, e.detail);
+    }
+    return text;
+}
+
+}  // namespace
+
+TEST_CASE("lesson 6 retry: the defaults, seed 42, exactly") {
+    auto r = run_demo(6, "retry");
+    REQUIRE(!r.error);
+    CHECK(r.metrics["ok"] == 20);
+    CHECK(r.metrics["failed"] == 0);
+    CHECK(r.metrics["attempts_total"] == 29);
+    CHECK(r.metrics["attempts"] ==
+          nlohmann::json({1, 2, 2, 1, 1, 1, 1, 1, 1, 2, 3, 2, 2, 1, 2, 1, 1, 1, 1, 2}));
+    CHECK(r.metrics["requests"] == 29);
+    CHECK(r.metrics["max_concurrency"] == 5);
+    CHECK(r.duration == secs(0.252));
+    const Strings failures = lines_without(r, "200 OK");
+    CHECK(failures == Strings{
+                          "0.030 url-03 attempt 1: 503 Service Unavailable in 30 ms",
+                          "0.044 url-02 attempt 1: 503 Service Unavailable in 44 ms",
+                          "0.076 url-10 attempt 1: 503 Service Unavailable in 23 ms",
+                          "0.076 url-13 attempt 1: 503 Service Unavailable in 10 ms",
+                          "0.081 url-12 attempt 1: 503 Service Unavailable in 28 ms",
+                          "0.112 url-11 attempt 1: 503 Service Unavailable in 59 ms",
+                          "0.127 url-20 attempt 1: 503 Service Unavailable in 14 ms",
+                          "0.129 url-15 attempt 1: 503 Service Unavailable in 53 ms",
+                          "0.169 url-11 attempt 2: 503 Service Unavailable in 15 ms",
+                          "0.252 main 20 of 20 URLs ok, 0 failed",
+                      });
+    check_invariants(r, {});
+}
+
+TEST_CASE("lesson 6 retry: a URL that fails for good, and timeouts, say why") {
+    // Seed 1: url-08 gets three 503s in a row (a 0.25^3 chance: 1.6 % per URL).
+    auto r = run_demo(6, "retry", {}, 1);
+    CHECK(r.metrics["ok"] == 19);
+    CHECK(r.metrics["failed"] == 1);
+    CHECK(r.metrics["attempts"][7] == 3);
+    const Strings lines = lines_of(r);
+    REQUIRE(lines.size() >= 2);
+    CHECK(lines[lines.size() - 2] == "0.316 main 19 of 20 URLs ok, 1 failed");
+    CHECK(lines.back() ==
+          "0.316 main   failed: url-08 after 3 attempts: HTTPError: 503 Service Unavailable");
+    check_invariants(r, {});
+
+    // A timeout below the slowest answers (60 ms): those attempts time out and are retried.
+    const Knobs knobs{{"timeout", "0.04"}, {"fail-rate", "0"}};
+    auto slow = run_demo(6, "retry", knobs);
+    CHECK(slow.metrics["ok"] == 19);
+    CHECK(slow.metrics["failed"] == 1);
+    CHECK(slow.metrics["attempts_total"] == 29);
+    CHECK(slow.duration == secs(0.25));
+    const Strings failures = lines_without(slow, "200 OK");
+    CHECK(
+        failures ==
+        Strings{
+            "0.040 url-02 attempt 1: no answer in 40 ms, timed out (the answer needed 44 ms)",
+            "0.040 url-05 attempt 1: no answer in 40 ms, timed out (the answer needed 53 ms)",
+            "0.075 url-08 attempt 1: no answer in 40 ms, timed out (the answer needed 55 ms)",
+            "0.093 url-11 attempt 1: no answer in 40 ms, timed out (the answer needed 59 ms)",
+            "0.103 url-14 attempt 1: timed out at 40 ms, the very moment its answer was due",
+            "0.112 url-15 attempt 1: no answer in 40 ms, timed out (the answer needed 53 ms)",
+            "0.133 url-19 attempt 1: no answer in 40 ms, timed out (the answer needed 44 ms)",
+            "0.144 url-02 attempt 2: no answer in 40 ms, timed out (the answer needed 55 ms)",
+            "0.170 url-14 attempt 2: no answer in 40 ms, timed out (the answer needed 50 ms)",
+            "0.250 url-14 attempt 3: no answer in 40 ms, timed out (the answer needed 43 ms)",
+            "0.250 main 19 of 20 URLs ok, 1 failed",
+            "0.250 main   failed: url-14 after 3 attempts: TimeoutError: timed out after 0.04 s"});
+    check_invariants(slow, knobs);
+}
+
+TEST_CASE("lesson 6 retry: the knobs do what they say") {
+    SUBCASE("no failures: one attempt per URL") {
+        const Knobs knobs{{"fail-rate", "0"}};
+        auto r = run_demo(6, "retry", knobs);
+        CHECK(r.metrics["ok"] == 20);
+        CHECK(r.metrics["attempts_total"] == 20);
+        check_invariants(r, knobs);
+    }
+    SUBCASE("everything fails: retries + 1 attempts each, then all fail") {
+        const Knobs knobs{{"fail-rate", "1"}};
+        auto r = run_demo(6, "retry", knobs);
+        CHECK(r.metrics["ok"] == 0);
+        CHECK(r.metrics["failed"] == 20);
+        CHECK(r.metrics["attempts_total"] == 60);
+        check_invariants(r, knobs);
+        const Knobs once{{"fail-rate", "1"}, {"retries", "0"}, {"urls", "4"}};
+        auto r0 = run_demo(6, "retry", once);
+        CHECK(r0.metrics["attempts"] == nlohmann::json({1, 1, 1, 1}));
+        CHECK(r0.metrics["failed"] == 4);
+        check_invariants(r0, once);
+    }
+    SUBCASE("one slot: one request at a time") {
+        const Knobs knobs{{"concurrency", "1"}};
+        auto r = run_demo(6, "retry", knobs);
+        CHECK(r.metrics["max_concurrency"] == 1);
+        check_invariants(r, knobs);
+        const Knobs wide{{"concurrency", "50"}};
+        auto w = run_demo(6, "retry", wide);
+        CHECK(w.metrics["max_concurrency"] == 20);  // all 20 first attempts at once
+        check_invariants(w, wide);
+    }
+}
+
+TEST_CASE("lesson 6: the text's predict question — fail rate 0, timeout above 0.06 s") {
+    // attempts_total == urls, whatever the concurrency, the retries or the timeout (0.08-0.2 s).
+    struct Draw {
+        int urls, concurrency;
+        const char* timeout;
+        int retries;
+    };
+    const std::vector<Draw> draws{{1, 1, "0.08", 1},  {20, 5, "0.2", 3},  {7, 3, "0.1", 2},
+                                  {13, 1, "0.12", 1}, {20, 2, "0.08", 3}, {4, 5, "0.16", 2}};
+    for (const Draw& d : draws) {
+        const Knobs knobs{{"urls", std::to_string(d.urls)},
+                          {"concurrency", std::to_string(d.concurrency)},
+                          {"timeout", d.timeout},
+                          {"retries", std::to_string(d.retries)},
+                          {"fail-rate", "0"}};
+        for (std::uint64_t seed : {1u, 42u, 977u}) {
+            CAPTURE(d.urls);
+            CAPTURE(seed);
+            auto r = run_demo(6, "retry", knobs, seed);
+            CHECK(r.metrics["attempts_total"] == d.urls);
+            CHECK(r.metrics["ok"] == d.urls);
+        }
+    }
+}
+
+TEST_CASE("lesson 6: the worst case of one call is (retries + 1) x timeout + the backoffs") {
+    // The text: 3 x 0.08 + 0.02 + 0.04 = 0.30 s with the defaults. With --fail-rate 1 every URL
+    // uses all its attempts; none takes longer than that, slot waits aside.
+    const Knobs failing{{"fail-rate", "1"}};
+    auto r = run_demo(6, "retry", failing);
+    const Analysis a = analyze(r);
+    Duration longest{};
+    for (const UrlRun& url : a.urls) {
+        CHECK(url.attempts.size() == 3);
+        longest = std::max(longest, own_time(url));
+    }
+    CHECK(longest <= secs(0.30));
+    CHECK(longest > secs(0.06 + 0.03));  // three answers of at least 10 ms, and the backoffs
+
+    // When every attempt uses its whole timeout the bound is reached exactly: with a 0.01 s
+    // timeout (answers take at least 10 ms) and a slot for everyone, every URL takes
+    // 3 x 0.01 + 0.02 + 0.04 = 0.09 s.
+    for (const char* rate : {"1", "0"}) {
+        const Knobs knobs{{"fail-rate", rate}, {"timeout", "0.01"}, {"concurrency", "20"}};
+        auto t = run_demo(6, "retry", knobs);
+        CHECK(t.duration == secs(0.09));
+        CHECK(t.metrics["failed"] == 20);
+        for (const UrlRun& url : analyze(t).urls) CHECK(own_time(url) == secs(0.09));
+        check_invariants(t, knobs);
+    }
+    const Knobs more{{"fail-rate", "1"}, {"timeout", "0.005"}, {"retries", "4"}, {"urls", "3"}};
+    auto m = run_demo(6, "retry", more);
+    CHECK(m.duration == secs(5 * 0.005 + 0.02 + 0.04 + 0.08 + 0.16));
+}
+
+TEST_CASE("lesson 6 breaker: the defaults, seed 42, exactly") {
+    auto r = run_demo(6, "breaker");
+    REQUIRE(!r.error);
+    CHECK(r.duration == secs(0.498));
+    CHECK(r.metrics["ok"] == 10);
+    CHECK(r.metrics["failed"] == 10);
+    CHECK(r.metrics["attempts"] ==
+          nlohmann::json({1, 1, 1, 1, 3, 3, 2, 2, 2, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1}));
+    CHECK(r.metrics["attempts_total"] == 27);
+    CHECK(r.metrics["requests"] == 17);
+    CHECK(r.metrics["rejected"] == 10);
+    CHECK(r.metrics["max_concurrency"] == 5);
+    CHECK(r.metrics["state_changes"] ==
+          nlohmann::ordered_json::parse(R"([{"t_s": 0.23, "from": "closed", "to": "open"},
+                                    {"t_s": 0.345, "from": "open", "to": "half-open"},
+                                    {"t_s": 0.373, "from": "half-open", "to": "closed"}])"));
+    CHECK(r.metrics["final_state"] == "closed");
+    const Analysis a = analyze(r);
+    CHECK(a.breaker_log ==
+          Strings{"0.230 closed -> open", "0.345 open -> half-open", "0.373 half-open -> closed"});
+    const Strings lines = lines_of(r);
+    CHECK(std::count(lines.begin(), lines.end(),
+                     "0.100 service the service goes down: requests now get no answer") == 1);
+    CHECK(std::count(lines.begin(), lines.end(), "0.300 service the service is back up") == 1);
+    // The probe: url-06's third attempt, after the cooldown, when the service is back.
+    CHECK(std::count(lines.begin(), lines.end(), "0.373 url-06 attempt 3: 200 OK in 28 ms") == 1);
+    CHECK(std::count(lines.begin(), lines.end(),
+                     "0.230 url-10 attempt 1: refused by the breaker at once, never sent") == 1);
+    CHECK(std::count(
+              lines.begin(), lines.end(),
+              "0.180 url-05 attempt 1: no answer in 80 ms, timed out (the service is down)") == 1);
+    check_invariants(r, {});
+}
+
+TEST_CASE("lesson 6 breaker: a probe while the service is still down opens it again") {
+    // A 0.04 s timeout opens the breaker sooner (0.165 s); its first probe (0.275 s) finds the
+    // service still down, the second (0.425 s) finds it back.
+    const Knobs knobs{{"timeout", "0.04"}};
+    auto r = run_demo(6, "breaker", knobs);
+    CHECK(state_path(r) == "closed open half-open open half-open closed");
+    const Analysis a = analyze(r);
+    CHECK(a.breaker_log == Strings{"0.165 closed -> open", "0.275 open -> half-open",
+                                   "0.315 half-open -> open", "0.425 open -> half-open",
+                                   "0.453 half-open -> closed"});
+    check_invariants(r, knobs);
+    // A timeout longer than the outage's failures take to pile up: it never opens.
+    const Knobs patient{{"timeout", "0.2"}};
+    auto p = run_demo(6, "breaker", patient);
+    CHECK(p.metrics["state_changes"].empty());
+    CHECK(p.metrics["rejected"] == 0);
+    check_invariants(p, patient);
+}
+
+TEST_CASE("lesson 6: for many seeds and knob settings every promise holds (property test)") {
+    const std::vector<Knobs> settings{
+        {},
+        {{"fail-rate", "0.5"}, {"timeout", "0.04"}},
+        {{"concurrency", "2"}, {"retries", "3"}, {"fail-rate", "0.4"}},
+        {{"urls", "7"}, {"concurrency", "1"}, {"timeout", "0.03"}, {"retries", "1"}},
+        {{"urls", "30"}, {"concurrency", "8"}, {"timeout", "0.05"}, {"fail-rate", "0.1"}},
+    };
+    std::set<std::string> retry_outcomes;
+    for (const Knobs& knobs : settings) {
+        for (std::uint64_t seed = 1; seed <= 50; ++seed) {
+            CAPTURE(seed);
+            CAPTURE(knobs.size());
+            auto retry = run_demo(6, "retry", knobs, seed);
+            check_invariants(retry, knobs);
+            if (knobs.empty()) retry_outcomes.insert(retry.metrics["attempts"].dump());
+            auto breaker = run_demo(6, "breaker", knobs, seed);
+            check_invariants(breaker, knobs);
+            if (knobs.empty()) {
+                // The breaker demo goes closed -> open -> half-open -> closed, whatever the seed.
+                CHECK(state_path(breaker) == "closed open half-open closed");
+                CHECK(breaker.metrics["rejected"].get<int>() > 0);
+            }
+        }
+    }
+    CHECK(retry_outcomes.size() > 40);  // other seeds, other outcomes
+}
+
+TEST_CASE("lesson 6: the same seed replays the same run, to the event") {
+    for (const char* demo : {"retry", "breaker"}) {
+        CAPTURE(demo);
+        CHECK(fingerprint(run_demo(6, demo)) == fingerprint(run_demo(6, demo)));
+        CHECK(fingerprint(run_demo(6, demo, {}, 7)) == fingerprint(run_demo(6, demo, {}, 7)));
+        CHECK(fingerprint(run_demo(6, demo, {}, 7)) != fingerprint(run_demo(6, demo)));
+    }
+}
+
+TEST_CASE("lesson 6: edge knob values neither crash nor hang") {
+    const std::vector<Knobs> edges{
+        {{"urls", "1"}},
+        {{"urls", "1"}, {"concurrency", "1"}, {"retries", "0"}},
+        {{"timeout", "0.001"}},
+        {{"timeout", "0.001"}, {"retries", "10"}, {"urls", "3"}},
+        {{"fail-rate", "1"}, {"retries", "10"}, {"concurrency", "1"}, {"urls", "2"}},
+        {{"urls", "1000"}, {"concurrency", "100"}},
+        {{"urls", "100"}, {"concurrency", "1"}, {"fail-rate", "0.9"}},
+        {{"timeout", "60"}, {"fail-rate", "1"}},
+    };
+    for (const Knobs& knobs : edges) {
+        for (const char* demo : {"retry", "breaker"}) {
+            CAPTURE(demo);
+            CAPTURE(knobs.begin()->second);
+            auto r = run_demo(6, demo, knobs);
+            check_invariants(r, knobs);
+        }
+    }
+    // Every attempt times out (answers take at least 10 ms): the breaker opens at once and
+    // refuses nearly everything, probing each time its cooldown is over.
+    auto r = run_demo(6, "breaker", {{"timeout", "0.001"}});
+    CHECK(r.metrics["ok"] == 0);
+    CHECK(r.metrics["final_state"] == "open");
+}
