@@ -1,0 +1,62 @@
+#pragma once
+// The subcommands. Each returns the process's exit code (SPEC section 2): 0 success, 1 a lesson
+// that failed or a quiz not passed, 2 bad usage, 130 interrupted. Bad usage is thrown as
+// UsageError and printed by main() as one line.
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "asynclab/lessons/lesson.hpp"
+#include "terminal.hpp"
+
+namespace asynclab::cli {
+
+inline constexpr int exit_ok = 0;
+inline constexpr int exit_failed = 1;
+inline constexpr int exit_usage = 2;
+inline constexpr int exit_interrupted = 130;
+
+/// Bad input: the message is the one line shown to the learner.
+class UsageError : public std::runtime_error {
+  public:
+    using std::runtime_error::runtime_error;
+};
+
+struct RunArgs {
+    int lesson = 0;
+    std::string clock = "real";
+    double speed = 1.0;
+    std::uint64_t seed = 42;
+    bool json = false;
+    std::optional<std::string> trace_file;
+    std::vector<std::string> demos;
+    std::map<std::string, std::string> knobs;  ///< Only those given on the command line.
+};
+
+struct QuizArgs {
+    std::optional<int> lesson;  ///< None: the first lesson not passed yet.
+    std::optional<std::string> answers;
+    std::optional<std::uint64_t> seed;  ///< None: a fresh one per attempt.
+    bool json = false;
+};
+
+struct ProgressArgs {
+    bool reset = false;
+    bool yes = false;
+    bool json = false;
+};
+
+int list_command(const Terminal& term, bool json);
+int run_command(const RunArgs& args, const Terminal& term);
+int show_command(int lesson, bool code, bool json, const Terminal& term);
+int quiz_command(const QuizArgs& args, const Terminal& term);
+int progress_command(const ProgressArgs& args, const Terminal& term);
+
+/// Lesson `number`, or UsageError naming the valid ones.
+const lessons::Lesson& require_lesson(int number);
+
+}  // namespace asynclab::cli

@@ -1,0 +1,194 @@
+// asynclab: learn async concurrency by running it. Parses the command line and hands over to a
+// command; every error a learner can cause ends as one line on stderr and exit code 2.
+#include <fmt/format.h>
+#include <CLI/CLI.hpp>
+
+#include <cstdio>
+#include <set>
+
+#include "asynclab/lessons/knobs.hpp"
+#include "asynclab/lessons/lesson.hpp"
+#include "asynclab/lessons/text.hpp"
+#include "commands.hpp"
+#include "quiz.hpp"
+
+namespace {
+
+using namespace asynclab;
+using namespace asynclab::cli;
+
+constexpr const char* version = "asynclab 0.1.0";
+
+/// Declares every knob of every lesson on `run`; which ones apply is checked against lesson N.
+void add_knob_options(CLI::App& run, RunArgs& args) {
+    std::map<std::string, std::string> help;  // knob name -> "lesson 3: ...; lesson 4: ..."
+    for (const lessons::Lesson* l : lessons::all_lessons()) {
+        for (const auto& k : l->knobs) {
+            auto& h = help[k.name];
+            h += fmt::format("{}lesson {}: {} (default {})", h.empty() ? "" : "; ", l->number,
+                             k.help, k.default_text);
+        }
+    }
+    for (const auto& [name, text] : help) {
+        run.add_option_function<std::string>(
+               "--" + name, [&args, name = name](const std::string& v) { args.knobs[name] = v; },
+               text)
+            ->group("Lesson knobs (each lesson takes its own; see `asynclab show N`)")
+            ->type_name("VALUE");
+    }
+}
+
+std::string one_line(std::string s) {
+    for (char& c : s) {
+        if (c == '\n') c = ' ';
+    }
+    while (!s.empty() && s.back() == ' ') s.pop_back();
+    return s;
+}
+
+int usage_error(const std::string& message, const std::string& hint) {
+    std::fprintf(stderr, "asynclab: %s%s\n", message.c_str(), hint.c_str());
+    return exit_usage;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    CLI::App app{
+        "asynclab — learn async concurrency (the ideas behind Python's asyncio) by running it.\n"
+        "Numbered lessons run on a real coroutine engine and draw a timeline of every task.",
+        "asynclab"};
+    app.set_version_flag("--version", version);
+    app.require_subcommand(1);
+    bool no_color = false;
+    bool json = false;
+    app.add_flag("--no-color", no_color,
+                 "never use colour (also: the NO_COLOR environment variable)");
+
+    CLI::App* list = app.add_subcommand("list", "the lessons, one line each");
+    list->add_flag("--json", json, "print JSON");
+
+    RunArgs run_args;
+    CLI::App* run =
+        app.add_subcommand("run", "run lesson N: explanation, live output, timeline, figures");
+    run->add_option("N", run_args.lesson, "lesson number")->required();
+    run->add_option("--clock", run_args.clock,
+                    "real: durations take real time; virtual: instant, exact times")
+        ->check(CLI::IsMember({"real", "virtual"}))
+        ->default_str("real");
+    run->add_option("--speed", run_args.speed, "real clock: play every duration X times faster")
+        ->check(CLI::Validator(
+            [](const std::string& v) {
+                double d = 0;
+                return CLI::detail::lexical_cast(v, d) && d > 0 && d <= 1000
+                           ? std::string()
+                           : "must be a number above 0, up to 1000";
+            },
+            "X"))
+        ->default_str("1");
+    run->add_option("--seed", run_args.seed, "seed for every random choice (same seed, same run)")
+        ->default_str("42");
+    run->add_option("--demo", run_args.demos, "run only this demo (repeatable)")->type_name("ID");
+    run->add_flag("--json", run_args.json, "print one JSON document instead of prose");
+    run->add_option("--trace", run_args.trace_file, "also write a Chrome trace (open in Perfetto)")
+        ->type_name("FILE");
+    run->add_flag("--no-color", no_color, "never use colour");
+    add_knob_options(*run, run_args);
+
+    int show_lesson = 0;
+    bool show_code = false;
+    CLI::App* show =
+        app.add_subcommand("show", "read lesson N, or with --code the C++ that `run N` executes");
+    show->add_option("N", show_lesson, "lesson number")->required();
+    show->add_flag("--code", show_code, "print the lesson's C++ source");
+    show->add_flag("--json", json, "print JSON");
+    show->add_flag("--no-color", no_color, "never use colour");
+
+    QuizArgs quiz_args;
+    CLI::App* quiz = app.add_subcommand(
+        "quiz", "test yourself on lesson N, or on the first lesson not passed yet");
+    quiz->footer(
+        "On a terminal the quiz asks one question at a time and says at once whether you were "
+        "right, and why.\n"
+        "Piped in, answers are read one per line. Either way: a letter (\"b\"), several letters "
+        "(\"a,c\", \"ac\"),\n"
+        "or for a predict question a number with an optional unit (\"0.3\", \"0.3 s\", \"300 "
+        "ms\").\n"
+        "Pass mark: " +
+        std::to_string(pass_percent) +
+        "% of the questions right; exit 0 when passed, 1 when not.\n"
+        "Progress is recorded only when every question is answered.");
+    quiz->add_option_function<int>(
+        "N", [&quiz_args](int v) { quiz_args.lesson = v; },
+        "lesson number (default: the first not passed yet)");
+    quiz->add_option_function<std::string>(
+            "--answers", [&quiz_args](const std::string& v) { quiz_args.answers = v; },
+            "answer every question at once, in order, comma-separated: a letter, several letters "
+            "joined by + "
+            "(a+c), or a number (0.3, 0.3s, 300ms). Example: --answers b,0.3,a+c")
+        ->type_name("LIST");
+    quiz->add_option_function<std::uint64_t>(
+            "--seed", [&quiz_args](std::uint64_t v) { quiz_args.seed = v; },
+            "draw the predict questions' values from this seed (default: a new one each attempt)")
+        ->type_name("S");
+    quiz->add_flag("--json", quiz_args.json,
+                   "print the questions, given and right answers and the score as JSON "
+                   "(needs --answers or piped answers)");
+    quiz->add_flag("--no-color", no_color, "never use colour");
+
+    ProgressArgs progress_args;
+    CLI::App* progress = app.add_subcommand(
+        "progress", "what you have done: runs, quiz attempts, best scores, lessons passed");
+    progress->footer(
+        "Kept in $ASYNCLAB_HOME, else $XDG_STATE_HOME/asynclab, else ~/.local/state/asynclab.");
+    CLI::Option* reset =
+        progress->add_flag("--reset", progress_args.reset, "erase all progress (asks first)");
+    progress->add_flag("--yes,-y", progress_args.yes, "with --reset: erase without asking")
+        ->needs(reset);
+    progress->add_flag("--json", progress_args.json, "print JSON");
+    progress->add_flag("--no-color", no_color, "never use colour");
+    for (CLI::App* sub : {list, run, show, quiz, progress}) sub->fallthrough();
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::CallForHelp& e) {
+        return app.exit(e);
+    } catch (const CLI::CallForAllHelp& e) {
+        return app.exit(e);
+    } catch (const CLI::CallForVersion& e) {
+        return app.exit(e);
+    } catch (const CLI::ParseError& e) {
+        const auto parsed = app.get_subcommands();
+        if (parsed.empty()) {
+            const std::string first = argc > 1 ? argv[1] : "";
+            if (!first.empty() && first[0] != '-') {
+                return usage_error(
+                    fmt::format(
+                        "unknown command '{}'; commands are list, run, show, quiz, progress",
+                        first),
+                    "");
+            }
+            return usage_error(one_line(e.what()), " (see `asynclab --help`)");
+        }
+        return usage_error(one_line(e.what()),
+                           fmt::format(" (see `asynclab {} --help`)", parsed.front()->get_name()));
+    }
+
+    try {
+        const Terminal term = Terminal::detect(1, no_color);
+        if (*list) return list_command(term, json);
+        if (*run) return run_command(run_args, term);
+        if (*show) return show_command(show_lesson, show_code, json, term);
+        if (*quiz) return quiz_command(quiz_args, term);
+        if (*progress) return progress_command(progress_args, term);
+    } catch (const UsageError& e) {
+        return usage_error(e.what(), "");
+    } catch (const lessons::TextError& e) {
+        std::fprintf(stderr, "asynclab: lesson data is broken: %s\n", e.what());
+        return exit_failed;
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "asynclab: %s\n", e.what());
+        return exit_failed;
+    }
+    return exit_usage;
+}

@@ -1,0 +1,65 @@
+#pragma once
+// What a learner has done, lesson by lesson (SPEC section 7): runs, quiz attempts, best score,
+// passed. And its JSON form, a versioned document, so a file written by something else (or by a
+// newer asynclab) is recognised as such instead of being misread.
+
+#include <nlohmann/json.hpp>
+
+#include <map>
+#include <optional>
+#include <stdexcept>
+#include <string>
+
+namespace asynclab::cli {
+
+inline constexpr const char* progress_format = "asynclab-progress";
+inline constexpr int progress_version = 1;
+
+struct Score {
+    int right = 0;
+    int total = 0;
+    [[nodiscard]] int percent() const { return total == 0 ? 0 : right * 100 / total; }
+    /// Compares by fraction right, so a best score survives a quiz that gained a question.
+    [[nodiscard]] bool better_than(const Score& other) const {
+        return static_cast<long long>(right) * other.total >
+               static_cast<long long>(other.right) * total;
+    }
+};
+
+struct LessonProgress {
+    int runs = 0;
+    int quiz_attempts = 0;
+    std::optional<Score> best;
+    bool passed = false;
+    std::string last_run;  ///< UTC, ISO 8601; empty: never.
+    std::string last_quiz;
+};
+
+struct Progress {
+    std::map<int, LessonProgress> lessons;  ///< By lesson number; absent: nothing done yet.
+
+    [[nodiscard]] LessonProgress of(int lesson) const;
+    void record_run(int lesson, const std::string& when);
+    void record_quiz(int lesson, Score score, bool passed, const std::string& when);
+};
+
+/// The file is not a progress document we can use; the message says why, in a few words.
+class ProgressFormatError : public std::runtime_error {
+  public:
+    using std::runtime_error::runtime_error;
+};
+
+/// The file is a progress document from a newer asynclab: leave it alone.
+class ProgressTooNew : public std::runtime_error {
+  public:
+    using std::runtime_error::runtime_error;
+};
+
+nlohmann::ordered_json progress_to_json(const Progress& progress);
+/// Throws ProgressFormatError or ProgressTooNew.
+Progress progress_from_json(const nlohmann::json& doc);
+
+/// Now, as the timestamps in the file are written.
+std::string utc_now();
+
+}  // namespace asynclab::cli

@@ -1,0 +1,181 @@
+// The asynclab binary end to end: the figures issue #2 promises, exit codes, one-line errors,
+// byte-identical JSON for a seed, the Chrome trace, and Ctrl-C.
+#include <doctest/doctest.h>
+#include <nlohmann/json.hpp>
+
+#include <csignal>
+#include <filesystem>
+#include <fstream>
+
+#include "process.hpp"
+
+using namespace asynclab::testing;
+using nlohmann::json;
+
+namespace {
+
+json run_json(std::vector<std::string> args) {
+    args.insert(args.begin(), {"run"});
+    args.insert(args.end(), {"--clock", "virtual", "--json"});
+    const Result r = run_cli(args);
+    REQUIRE(r.exit_code == 0);
+    return json::parse(r.out);
+}
+
+const json& demo(const json& report, const std::string& id) {
+    for (const auto& d : report["demos"]) {
+        if (d["id"] == id) return d;
+    }
+    FAIL("no demo " << id);
+    static json none;
+    return none;
+}
+
+std::vector<std::string> finish_order(const json& d) {
+    std::vector<std::pair<double, std::string>> ends;
+    for (const auto& t : d["tasks"]) {
+        if (t["name"] != "main")
+            ends.emplace_back(t["end_s"].get<double>(), t["name"].get<std::string>());
+    }
+    std::stable_sort(ends.begin(), ends.end(),
+                     [](const auto& a, const auto& b) { return a.first < b.first; });
+    std::vector<std::string> names;
+    for (const auto& e : ends) names.push_back(e.second);
+    return names;
+}
+
+}  // namespace
+
+TEST_CASE("run 1: sequential awaits add up, concurrent tasks overlap, results in argument order") {
+    const json r = run_json({"1"});
+    CHECK(r["lesson"]["slug"] == "tasks");
+    CHECK(r["clock"] == "virtual");
+    CHECK(r["params"]["delays"] == json({1.0, 1.5, 0.5}));
+    CHECK(demo(r, "sequential")["duration_s"] == 3.0);
+    const json& con = demo(r, "concurrent");
+    CHECK(con["duration_s"] == 1.5);
+    CHECK(con["metrics"]["results"] == json({"A", "B", "C"}));
+    CHECK(finish_order(con) == std::vector<std::string>{"C", "A", "B"});
+    for (const auto& t : con["tasks"]) {
+        if (t["name"] != "main") CHECK(t["result"] == t["name"]);
+    }
+    const json small = run_json({"1", "--delays", "0.2,0.1"});
+    CHECK(demo(small, "sequential")["duration_s"] == 0.3);
+    CHECK(demo(small, "concurrent")["duration_s"] == 0.2);
+}
+
+TEST_CASE("run 2: wait_for times out after the slow task cleaned up; in time it completes") {
+    const json r = run_json({"2"});
+    const json& wf = demo(r, "wait-for");
+    CHECK(wf["duration_s"] == 0.05);
+    json job;
+    for (const auto& t : wf["tasks"]) {
+        if (t["name"] == "job") job = t;
+    }
+    CHECK(job["state"] == "cancelled");
+    CHECK(job["end_s"] == 0.05);
+    std::vector<std::string> lines;
+    for (const auto& o : wf["output"]) lines.push_back(o["text"]);
+    REQUIRE(lines.size() == 3);
+    CHECK(lines[1].rfind("job: cancelled", 0) == 0);
+    CHECK(lines[2].rfind("caller: TimeoutError", 0) == 0);
+
+    const json quick = run_json({"2", "--work", "0.01"});
+    const json& q = demo(quick, "wait-for");
+    CHECK(q["duration_s"] == 0.01);
+    for (const auto& t : q["tasks"]) {
+        if (t["name"] == "job") {
+            CHECK(t["state"] == "completed");
+            CHECK(t["end_s"] == 0.01);
+        }
+    }
+}
+
+TEST_CASE("the same seed gives byte-identical JSON") {
+    for (const char* lesson : {"1", "2"}) {
+        const Result a = run_cli({"run", lesson, "--clock", "virtual", "--json", "--seed", "7"});
+        const Result b = run_cli({"run", lesson, "--clock", "virtual", "--json", "--seed", "7"});
+        CHECK(a.exit_code == 0);
+        CHECK(a.out == b.out);
+    }
+}
+
+TEST_CASE("bad usage: exit 2 and one clear line on stderr") {
+    struct Case {
+        std::vector<std::string> args;
+        std::string says;
+    };
+    const std::vector<Case> cases{
+        {{"run", "9"}, "there is no lesson 9; lessons are 1 to"},
+        {{"run", "1", "--delays", "x"}, "--delays: 'x' is not valid"},
+        {{"frobnicate"}, "unknown command 'frobnicate'"},
+        {{"run", "1", "--frob"}, "--frob"},
+        {{"run", "1", "--items", "3"}, "--items is not a knob of lesson 1 (tasks)"},
+        {{"run", "1", "--demo", "nope"}, "lesson 1 has no demo 'nope'"},
+        {{"run", "1", "--clock", "sundial"}, "sundial"},
+        {{"run", "1", "--speed", "-2"}, "--speed"},
+        {{"run", "abc"}, "abc"},
+        {{"run"}, "N"},
+        {{"show", "0"}, "there is no lesson 0"},
+        {{}, "subcommand"},
+    };
+    for (const Case& c : cases) {
+        CAPTURE(c.args);
+        const Result r = run_cli(c.args);
+        CHECK(r.exit_code == 2);
+        CHECK(r.out.empty());
+        CHECK(line_count(r.err) == 1);
+        CHECK(r.err.rfind("asynclab: ", 0) == 0);
+        CHECK(r.err.find(c.says) != std::string::npos);
+    }
+}
+
+TEST_CASE("--help on every command and --version exit 0") {
+    for (const auto& args : std::vector<std::vector<std::string>>{{"--help"},
+                                                                  {"list", "--help"},
+                                                                  {"run", "--help"},
+                                                                  {"show", "--help"},
+                                                                  {"--version"}}) {
+        CAPTURE(args);
+        const Result r = run_cli(args);
+        CHECK(r.exit_code == 0);
+        CHECK(!r.out.empty());
+    }
+}
+
+TEST_CASE("prose output piped is plain text: no colour codes, a timeline, the figures") {
+    const Result r = run_cli({"run", "1", "--clock", "virtual", "--demo", "concurrent"});
+    CHECK(r.exit_code == 0);
+    CHECK(r.out.find('\x1b') == std::string::npos);
+    CHECK(r.out.find("fetch C done") != std::string::npos);
+    CHECK(r.out.find("makespan") != std::string::npos);
+}
+
+TEST_CASE("show and show --code") {
+    const Result text = run_cli({"show", "2"});
+    CHECK(text.exit_code == 0);
+    CHECK(text.out.find("swallowed-cancel") != std::string::npos);
+    const Result code = run_cli({"show", "1", "--code"});
+    CHECK(code.exit_code == 0);
+    CHECK(code.out.find("Task<void> concurrent(Demo& demo)") != std::string::npos);
+}
+
+TEST_CASE("--trace writes a Chrome trace that names every demo") {
+    const auto path = std::filesystem::temp_directory_path() / "asynclab-test-trace.json";
+    const Result r = run_cli({"run", "1", "--clock", "virtual", "--trace", path.string()});
+    CHECK(r.exit_code == 0);
+    std::ifstream in(path);
+    const json trace = json::parse(in);
+    CHECK(trace["traceEvents"].size() > 10);
+    std::filesystem::remove(path);
+    CHECK(run_cli({"run", "1", "--trace", "/nonexistent/dir/t.json"}).exit_code == 2);
+}
+
+TEST_CASE("Ctrl-C during a real-clock run cancels the tasks, shows what happened, exits 130") {
+    Child child({"run", "1", "--demo", "concurrent"});
+    REQUIRE(child.read_until("fetch C started"));
+    child.signal(SIGINT);
+    const Result r = child.finish();
+    CHECK(r.exit_code == 130);
+    CHECK(r.out.find("Interrupted") != std::string::npos);
+}

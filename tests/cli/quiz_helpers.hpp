@@ -1,0 +1,93 @@
+#pragma once
+// Quizzes as the tests need them: which lessons can be quizzed in this build, well-formed but
+// wrong answers, and the right answers for a seed, read from `quiz --json` itself.
+
+#include <doctest/doctest.h>
+#include <nlohmann/json.hpp>
+
+#include <string>
+#include <vector>
+
+#include "asynclab/lessons/lesson.hpp"
+#include "asynclab/lessons/text.hpp"
+#include "quiz_spawn.hpp"
+
+namespace asynclab::testing {
+
+using nlohmann::json;
+
+/// Whether lesson `n` has every demo its quiz runs (lessons 3 to 6 land one by one).
+inline bool quiz_ready(int n) {
+    const asynclab::lessons::Lesson* lesson = asynclab::lessons::find_lesson(n);
+    if (lesson == nullptr) return false;
+    for (const auto& q : asynclab::lessons::lesson_text(n).questions) {
+        if (q.predict && lesson->demo(q.predict->demo) == nullptr) return false;
+    }
+    return true;
+}
+
+inline std::vector<int> ready_lessons() {
+    std::vector<int> out;
+    for (const asynclab::lessons::Lesson* l : asynclab::lessons::all_lessons()) {
+        if (quiz_ready(l->number)) {
+            out.push_back(l->number);
+        } else {
+            MESSAGE("lesson " << l->number
+                              << "'s demos are not in this build yet: its quiz is skipped");
+        }
+    }
+    return out;
+}
+
+/// Well-formed answers, mostly wrong: "a" for a choice, -1 for a number.
+inline std::string placeholder_answers(int lesson) {
+    std::string out;
+    for (const auto& q : asynclab::lessons::lesson_text(lesson).questions) {
+        out += (out.empty() ? "" : ",") + std::string(q.predict ? "-1" : "a");
+    }
+    return out;
+}
+
+/// The quiz for `seed` as JSON, with its right answers (taken in a home of its own).
+inline json quiz_for(int lesson, std::uint64_t seed) {
+    const TempHome home;
+    const SpawnResult r = launch({"quiz", std::to_string(lesson), "--seed", std::to_string(seed),
+                                  "--json", "--answers", placeholder_answers(lesson)},
+                                 {home.env()});
+    REQUIRE_MESSAGE(r.exit_code == 1, r.err);
+    return json::parse(r.out);
+}
+
+inline std::string right_answers(const json& quiz) {
+    std::string out;
+    for (const auto& q : quiz["questions"]) {
+        out += out.empty() ? "" : ",";
+        if (q["kind"] == "predict") {
+            out += q["right"].dump();
+            continue;
+        }
+        std::string letters;
+        for (const auto& l : q["right"])
+            letters += (letters.empty() ? "" : "+") + l.get<std::string>();
+        out += letters;
+    }
+    return out;
+}
+
+/// The right answers as typed interactively (letters "a,c", numbers with their unit).
+inline std::vector<std::string> typed_right_answers(const json& quiz) {
+    std::vector<std::string> out;
+    for (const auto& q : quiz["questions"]) {
+        if (q["kind"] == "predict") {
+            out.push_back(q["right"].dump() + " " + q["unit"].get<std::string>());
+            continue;
+        }
+        std::string letters;
+        for (const auto& l : q["right"])
+            letters += (letters.empty() ? "" : ",") + l.get<std::string>();
+        out.push_back(letters);
+    }
+    return out;
+}
+
+}  // namespace asynclab::testing
