@@ -47,6 +47,14 @@ void finish(TaskSegments& task, Duration t, EndState state) {
     task.state = state;
 }
 
+/// A task waiting on the pool: its job leaves the queue for a thread.
+void pool_job_started_for(TaskSegments& task, Duration t) {
+    if (task.state != EndState::Unfinished || task.segments.empty()) return;
+    const Segment& open = task.segments.back();
+    if (open.activity != Activity::Waiting || open.wait != WaitKind::Executor) return;
+    move_to(task, t, Activity::Waiting, WaitKind::Executor, running_on_pool);
+}
+
 }  // namespace
 
 std::vector<TaskSegments> task_segments(const Trace& trace, Duration end) {
@@ -65,6 +73,9 @@ std::vector<TaskSegments> task_segments(const Trace& trace, Duration end) {
         TaskSegments& task = tasks[it->second];
         if (e.type == EventType::Log) {
             if (e.channel == channel::result) task.result = e.detail;
+            if (e.channel == channel::pool && e.detail.ends_with(pool_job_started)) {
+                pool_job_started_for(task, e.t);
+            }
             continue;
         }
         if (!seen[it->second]) {

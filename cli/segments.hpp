@@ -9,6 +9,7 @@
 
 #include "asynclab/circuit_breaker.hpp"
 #include "asynclab/clock.hpp"
+#include "asynclab/executor.hpp"
 #include "asynclab/trace.hpp"
 
 namespace asynclab::cli {
@@ -26,6 +27,9 @@ struct Segment {
     WaitKind wait = WaitKind::None;  ///< For Waiting.
     std::string_view what;           ///< For Waiting: the trace's detail, "queue.put (full)".
 };
+
+/// The `what` of the part of a wait on the pool after a thread took the job.
+inline constexpr std::string_view running_on_pool = "executor (running on a pool thread)";
 
 enum class EndState : std::uint8_t { Unfinished, Completed, Failed, Cancelled };
 

@@ -28,6 +28,7 @@ enum class Mark : std::uint8_t {
     Other,
     Task,
     Pool,
+    PoolRunning,
     Event,
     Lock,
     Semaphore,
@@ -66,7 +67,8 @@ inline constexpr std::array<Look, mark_count> looks{{
     {"y", "y", "yielded, ready to run", fmt::emphasis::faint},
     {"?", "?", "waiting on something else", {}},
     {"t", "t", "waiting on another task", fmt::fg(fmt::terminal_color::bright_blue)},
-    {"p", "p", "waiting on the thread pool", fmt::fg(fmt::terminal_color::bright_magenta)},
+    {"p", "p", "queued for a pool thread", fmt::fg(fmt::terminal_color::bright_magenta)},
+    {"P", "P", "running on a pool thread", fmt::fg(fmt::terminal_color::bright_magenta)},
     {"e", "e", "waiting on an event", fmt::fg(fmt::terminal_color::cyan)},
     {"l", "l", "waiting on a lock", fmt::fg(fmt::terminal_color::bright_red)},
     {"s", "s", "waiting on a semaphore", fmt::fg(fmt::terminal_color::magenta)},
@@ -86,7 +88,7 @@ inline constexpr std::array<Look, mark_count> looks{{
 inline constexpr std::array legend_order{
     Mark::Ran, Mark::Running, Mark::Sleep, Mark::Stalled, Mark::Yield,
     Mark::QueuePut, Mark::QueueGet, Mark::QueueJoin, Mark::Queue, Mark::Semaphore, Mark::Lock,
-    Mark::Event, Mark::Task, Mark::Pool, Mark::Other, Mark::NotStarted,
+    Mark::Event, Mark::Task, Mark::Pool, Mark::PoolRunning, Mark::Other, Mark::NotStarted,
     Mark::Completed, Mark::Failed, Mark::Cancelled,
     Mark::BreakerClosed, Mark::BreakerHalfOpen, Mark::BreakerOpen,
 };
@@ -119,7 +121,7 @@ inline Mark mark_of(const Segment& segment) {
         case WaitKind::Event:
             return Mark::Event;
         case WaitKind::Executor:
-            return Mark::Pool;
+            return segment.what == running_on_pool ? Mark::PoolRunning : Mark::Pool;
         case WaitKind::None:
         case WaitKind::Other:
             return Mark::Other;

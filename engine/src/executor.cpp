@@ -111,7 +111,7 @@ void after_work(uv_work_t* req, int status) {
         return;
     }
     loop.pool_job_acknowledged();
-    if (job.traced) log(job, "started on a pool thread", loop.time_at(job.started_ns));
+    if (job.traced) log(job, pool_job_started, loop.time_at(job.started_ns));
     job_over(job);
 }
 
@@ -135,7 +135,7 @@ void start_simulated_jobs(Loop& loop) {
         auto& job = static_cast<PoolJob&>(*pool.waiting.pop_front());
         ++pool.busy;
         job.stage = PoolJob::Stage::Running;
-        log(job, "started on a pool thread");
+        log(job, pool_job_started);
         loop.add_timer(job, loop.now() + *job.declared);
     }
 }

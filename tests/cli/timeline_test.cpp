@@ -159,20 +159,22 @@ t waiting on another task   ✓ completed   1 column = 2.5 ms
 )"));
 }
 
-TEST_CASE("the thread pool, a lock and an event each have their own mark") {
+TEST_CASE("the thread pool (queued, then running), a lock and an event each have their own mark") {
+    // Two threads, three jobs: job-2 waits in the pool's queue until job-0's thread is free.
     CHECK(render(primitives_demo, 60, true) == golden(R"(
        0.00s     0.01s     0.02s     0.03s     0.04s
        ┬─────────┬─────────┬─────────┬─────────┬
 main   ┃░░░░░░░░░░░░░░░░░░░░░░░░░░░░░tttttttttt✓ done
-job-0  pppppppppppppppppppp✓                     done
-job-1  pppppppppppppppppppp✓                     done
-job-2  pppppppppppppppppppppppppppppppppppppppp✓ done
+job-0  PPPPPPPPPPPPPPPPPPPP✓                     done
+job-1  PPPPPPPPPPPPPPPPPPPP✓                     done
+job-2  ppppppppppppppppppppPPPPPPPPPPPPPPPPPPPP✓ done
 lock-0 ┃░░░░░░░░░✓                               done
 lock-1 llllllllll┃░░░░░░░░░✓                     done
 waiter eeeeeeeeeeeeeeeeeeeeeeeeeeeeee✓           done
 ┃ ran briefly   ░ sleeping   l waiting on a lock
 e waiting on an event   t waiting on another task
-p waiting on the thread pool   ✓ completed   1 column = 1 ms
+p queued for a pool thread   P running on a pool thread
+✓ completed   1 column = 1 ms
 )"));
 }
 

@@ -53,6 +53,12 @@ namespace channel {
 inline constexpr std::string_view pool = "pool";
 }  // namespace channel
 
+/// How a "pool" line ends when a job's thread takes it (the timeline tells queued from running).
+inline constexpr std::string_view pool_job_started = "started on a pool thread";
+
+namespace channel {
+}  // namespace channel
+
 /// Sizes libuv's thread pool, which is process-wide and sized once, when first used (from
 /// UV_THREADPOOL_SIZE, which this sets). Call it before the first job (the CLI does, for --pool).
 /// Returns false, changing nothing, when the pool already runs with another size; throws
