@@ -9,16 +9,6 @@ namespace {
 
 using State = BreakerState;
 
-Lines channel_log(const Harness& h, std::string_view ch) {
-    Lines lines;
-    for (const auto& e : h.trace.events()) {
-        if (e.type == EventType::Log && e.channel == ch) {
-            lines.push_back(fmt::format("{:.3f} {} {}", to_secs(e.t), h.name_of(e.task), e.detail));
-        }
-    }
-    return lines;
-}
-
 /// A fake service answering each request after `work` seconds as `script` says, one letter per
 /// request: 'F' fails with RuntimeError, 'V' with ValueError; other letters, or past the end of
 /// the script, succeed with the request's number.
@@ -97,9 +87,9 @@ TEST_CASE("breaker: closed -> open -> half-open -> closed at exact times") {
             CHECK(breaker.rejected() == 1);
             CHECK(service.requests == 5);
         }());
-        CHECK(channel_log(h, channel::breaker) == Lines{"0.210 main closed -> open",
-                                                        "0.710 main open -> half-open",
-                                                        "0.720 main half-open -> closed"});
+        CHECK(h.log(channel::breaker) == Lines{"0.210 main closed -> open",
+                                               "0.710 main open -> half-open",
+                                               "0.720 main half-open -> closed"});
     }
     check_no_leaks();
 }
@@ -166,7 +156,7 @@ TEST_CASE("breaker: a failed probe opens it again and the cooldown restarts") {
                     "CircuitOpenError: circuit breaker is open: calls fail fast for another 0.01 s",
                     "ok 4"});
     }());
-    CHECK(channel_log(h, channel::breaker) ==
+    CHECK(h.log(channel::breaker) ==
           Lines{"0.020 main closed -> open", "0.320 main open -> half-open",
                 "0.330 main half-open -> open", "0.630 main open -> half-open",
                 "0.640 main half-open -> closed"});
@@ -191,9 +181,9 @@ TEST_CASE("breaker: calls that arrive during the half-open probe fail fast") {
             CHECK(breaker.rejected() == 3);
             CHECK(co_await attempt(&breaker, &service) == "ok 3");
         }());
-        CHECK(channel_log(h, channel::breaker) == Lines{"0.050 main closed -> open",
-                                                        "0.150 probe open -> half-open",
-                                                        "0.200 probe half-open -> closed"});
+        CHECK(h.log(channel::breaker) == Lines{"0.050 main closed -> open",
+                                               "0.150 probe open -> half-open",
+                                               "0.200 probe half-open -> closed"});
     }
     check_no_leaks();
 }
@@ -216,9 +206,9 @@ TEST_CASE("breaker: a cancelled probe does not count; the next call probes") {
             CHECK(co_await attempt(&breaker, &service) == "ok 3");
             CHECK(breaker.rejected() == 0);
         }());
-        CHECK(channel_log(h, channel::breaker) == Lines{"0.050 main closed -> open",
-                                                        "0.150 probe open -> half-open",
-                                                        "0.230 main half-open -> closed"});
+        CHECK(h.log(channel::breaker) == Lines{"0.050 main closed -> open",
+                                               "0.150 probe open -> half-open",
+                                               "0.230 main half-open -> closed"});
     }
     check_no_leaks();
 }
@@ -241,7 +231,7 @@ TEST_CASE("breaker: cancelled calls and errors is_failure rejects neither count 
             CHECK(co_await attempt(&breaker, &service) == down);
             CHECK(breaker.state() == State::Open);
         }());
-        CHECK(channel_log(h, channel::breaker) == Lines{"0.045 main closed -> open"});
+        CHECK(h.log(channel::breaker) == Lines{"0.045 main closed -> open"});
     }
     check_no_leaks();
 }
@@ -317,11 +307,11 @@ TEST_CASE("breaker and retry: concurrent callers share one breaker") {
             CHECK(breaker.state() == State::Closed);
             CHECK(Loop::current().now() == secs(0.64));
         }());
-        CHECK(channel_log(h, channel::breaker) == Lines{"0.080 w2 closed -> open",
-                                                        "0.430 w0 open -> half-open",
-                                                        "0.440 w0 half-open -> closed"});
+        CHECK(h.log(channel::breaker) == Lines{"0.080 w2 closed -> open",
+                                               "0.430 w0 open -> half-open",
+                                               "0.440 w0 half-open -> closed"});
         Lines w1;
-        for (const auto& line : channel_log(h, channel::retry)) {
+        for (const auto& line : h.log(channel::retry)) {
             if (line.find(" w1 ") != std::string::npos) w1.push_back(line);
         }
         CHECK(w1 ==

@@ -28,18 +28,6 @@ using namespace asynclab::testing;
 
 namespace {
 
-/// "0.050 j0 job 1 done" for each pool event, in the order recorded.
-Lines pool_log(const Trace& trace) {
-    Lines lines;
-    for (const auto& e : trace.events()) {
-        if (e.type != EventType::Log || e.channel != channel::pool) continue;
-        const TaskInfo* info = trace.task(e.task);
-        lines.push_back(
-            fmt::format("{:.3f} {} {}", to_secs(e.t), info ? info->name : "loop", e.detail));
-    }
-    return lines;
-}
-
 Task<void> blocking_job(Duration d) {
     co_await run_blocking(d);
     print("done");
@@ -103,7 +91,7 @@ TEST_CASE("lesson 5's figures: 5 jobs of 0.05 s on the loop, on a pool of 4, on 
 TEST_CASE("a simulated pool of 4 runs four jobs at once and starts the fifth when one ends") {
     Harness h(ClockMode::Virtual, {.pool_size = 4});
     h.loop.run(pool_jobs(5, secs(0.05)));
-    CHECK(pool_log(h.trace) ==
+    CHECK(h.log(channel::pool) ==
           Lines{"0.000 j0 job 1 queued", "0.000 j0 job 1 started on a pool thread",
                 "0.000 j1 job 2 queued", "0.000 j1 job 2 started on a pool thread",
                 "0.000 j2 job 3 queued", "0.000 j2 job 3 started on a pool thread",
@@ -122,7 +110,7 @@ TEST_CASE("a simulated pool of 4 runs four jobs at once and starts the fifth whe
 TEST_CASE("a simulated pool of 1 runs its jobs one after another") {
     Harness h(ClockMode::Virtual, {.pool_size = 1});
     h.loop.run(pool_jobs(3, secs(0.05)));
-    CHECK(pool_log(h.trace) ==
+    CHECK(h.log(channel::pool) ==
           Lines{"0.000 j0 job 1 queued", "0.000 j0 job 1 started on a pool thread",
                 "0.000 j1 job 2 queued", "0.000 j2 job 3 queued", "0.050 j0 job 1 done",
                 "0.050 j1 job 2 started on a pool thread", "0.100 j1 job 2 done",
@@ -165,7 +153,7 @@ TEST_CASE("a simulated job cancelled before it starts leaves the queue and never
         co_await c;
     }(&ran));
     CHECK(ran == 0);
-    CHECK(pool_log(h.trace) ==
+    CHECK(h.log(channel::pool) ==
           Lines{"0.000 a job 1 queued", "0.000 a job 1 started on a pool thread",
                 "0.000 b job 2 queued",
                 "0.010 b job 2 cancelled before it started: removed from the queue",
@@ -190,7 +178,7 @@ TEST_CASE("a simulated job cancelled after it starts keeps its thread busy until
         co_await spawn(blocking_job(secs(0.05)), "b");
     }(&ran));
     CHECK(ran == 1);  // the thread ran it to its end; only the result was dropped
-    CHECK(pool_log(h.trace) ==
+    CHECK(h.log(channel::pool) ==
           Lines{"0.000 a job 1 queued", "0.000 a job 1 started on a pool thread",
                 "0.010 a job 1 cannot be interrupted: it runs to its end, its result discarded",
                 "0.010 b job 2 queued", "0.050 a job 1 done, result discarded",
@@ -206,7 +194,7 @@ TEST_CASE("a loop that goes while a simulated job runs for a cancelled task free
             spawn(blocking_job(secs(10.0)), "orphan");
             co_await sleep(secs(0.01));
         }());
-        CHECK(pool_log(h.trace).back() ==
+        CHECK(h.log(channel::pool).back() ==
               "0.010 orphan job 1 cannot be interrupted: it runs to its end, its result discarded");
     }
     check_no_leaks();
@@ -293,7 +281,7 @@ TEST_CASE("run_in_executor brings back results of any kind, and exceptions, from
         CHECK_THROWS_WITH_AS(co_await run_in_executor([] { throw ValueError("bad input"); }),
                              "bad input", ValueError);
     }());
-    CHECK(pool_log(h.trace) ==
+    CHECK(h.log(channel::pool) ==
           Lines{"0.000 main job 1 queued", "0.000 main job 1 started on a pool thread",
                 "0.000 main job 1 done", "0.000 main job 2 queued",
                 "0.000 main job 2 started on a pool thread", "0.000 main job 2 done",
@@ -313,7 +301,7 @@ TEST_CASE("run_blocking on the real clock blocks a pool thread for d / speed, th
         CHECK(id != std::this_thread::get_id());
         CHECK(Loop::current().now() >= secs(0.05));
     }());
-    const Lines log = pool_log(h.trace);
+    const Lines log = h.log(channel::pool);
     REQUIRE(log.size() == 3);
     CHECK(log[0].ends_with("main job 1 queued"));
     CHECK(log[2].ends_with("main job 1 done"));
@@ -346,7 +334,7 @@ TEST_CASE("a job cancelled while every pool thread is busy is removed and never 
     CHECK_FALSE(ran.load());
     const auto last = fmt::format("job {} ", threads + 1);
     Lines queued_job;
-    for (const auto& line : pool_log(h.trace)) {
+    for (const auto& line : h.log(channel::pool)) {
         if (line.find(last) != std::string::npos) queued_job.push_back(line);
     }
     CHECK(queued_job ==
@@ -373,7 +361,7 @@ TEST_CASE("a job cancelled after it starts runs to its end; the task sees Cancel
         }(&started, &gate, &finished));
     }
     CHECK(finished.load());
-    CHECK(pool_log(trace) ==
+    CHECK(log_lines(trace, channel::pool) ==
           Lines{"0.000 job job 1 queued",
                 "0.000 job job 1 cannot be interrupted: it runs to its end, its result discarded",
                 "0.000 job job 1 started on a pool thread",
@@ -399,7 +387,7 @@ TEST_CASE("a loop torn down while a job still runs waits for it and leaves nothi
         std::jthread opener([&gate] { gate.count_down(); });
     }
     CHECK(finished.load());
-    CHECK(pool_log(trace).back() == "0.000 job job 1 done, result discarded");
+    CHECK(log_lines(trace, channel::pool).back() == "0.000 job job 1 done, result discarded");
     check_no_leaks();
 }
 

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "asynclab/engine.hpp"
@@ -16,16 +17,10 @@ struct Harness {
         : loop(with_trace(options, clock)) {}
 
     /// "0.100 main woke" for each printed line, in order.
-    [[nodiscard]] std::vector<std::string> output() const {
-        std::vector<std::string> lines;
-        for (const auto& e : trace.events()) {
-            if (e.type == EventType::Log && e.channel == channel::output) {
-                lines.push_back(
-                    fmt::format("{:.3f} {} {}", to_secs(e.t), name_of(e.task), e.detail));
-            }
-        }
-        return lines;
-    }
+    [[nodiscard]] std::vector<std::string> output() const { return log(channel::output); }
+
+    /// "0.020 main attempt 2/4" for each line logged on channel `ch`, in the order recorded.
+    [[nodiscard]] std::vector<std::string> log(std::string_view ch) const;
 
     /// "0.000 w0 suspended queue.get (empty)" for each event of the given types.
     [[nodiscard]] std::vector<std::string> events(std::initializer_list<EventType> types) const {
@@ -57,6 +52,23 @@ struct Harness {
 };
 
 using Lines = std::vector<std::string>;
+
+/// "0.020 main attempt 2/4" for each line of `trace` logged on channel `ch`, in the order
+/// recorded; lines of no task are "loop"'s.
+inline Lines log_lines(const Trace& trace, std::string_view ch) {
+    Lines lines;
+    for (const auto& e : trace.events()) {
+        if (e.type != EventType::Log || e.channel != ch) continue;
+        const TaskInfo* info = trace.task(e.task);
+        lines.push_back(
+            fmt::format("{:.3f} {} {}", to_secs(e.t), info ? info->name : "loop", e.detail));
+    }
+    return lines;
+}
+
+inline Lines Harness::log(std::string_view ch) const {
+    return log_lines(trace, ch);
+}
 
 /// Waits until `task` is done, whatever way it ended (a braced std::vector{...} cannot appear in
 /// a co_await expression with GCC 12, whose coroutines reject initializer_list temporaries).

@@ -7,17 +7,6 @@ using namespace asynclab::testing;
 
 namespace {
 
-/// "0.020 main attempt 2/4" for each Log event on `ch`.
-Lines channel_log(const Harness& h, std::string_view ch) {
-    Lines lines;
-    for (const auto& e : h.trace.events()) {
-        if (e.type == EventType::Log && e.channel == ch) {
-            lines.push_back(fmt::format("{:.3f} {} {}", to_secs(e.t), h.name_of(e.task), e.detail));
-        }
-    }
-    return lines;
-}
-
 /// A service whose first `failures` calls fail; each call takes `work` seconds.
 struct Flaky {
     int failures = 0;
@@ -79,7 +68,7 @@ TEST_CASE("retry: attempts start at exact times, each backoff doubling") {
         CHECK(h.output() == Lines{"0.000 main call 1", "0.020 main call 2", "0.060 main call 3",
                                   "0.140 main call 4"});
         CHECK(
-            channel_log(h, channel::retry) ==
+            h.log(channel::retry) ==
             Lines{
                 "0.000 main attempt 1/4", "0.000 main backoff 0.02 s after RuntimeError: failure 1",
                 "0.020 main attempt 2/4", "0.020 main backoff 0.04 s after RuntimeError: failure 2",
@@ -146,7 +135,7 @@ TEST_CASE("retry: an error the predicate rejects propagates after one attempt") 
         CHECK(stats.backoffs.empty());
         CHECK(Loop::current().now() == Duration::zero());
     }());
-    CHECK(channel_log(h, channel::retry) ==
+    CHECK(h.log(channel::retry) ==
           Lines{"0.000 main attempt 1/3", "0.000 main not retried: RuntimeError: failure 1"});
 }
 
@@ -158,7 +147,7 @@ TEST_CASE("retry: exhausting the attempts rethrows the last error") {
                              "failure 3", RuntimeError);
         CHECK(Loop::current().now() == secs(0.06));
     }());
-    CHECK(channel_log(h, channel::retry).back() ==
+    CHECK(h.log(channel::retry).back() ==
           "0.060 main gave up after 3 attempts: RuntimeError: failure 3");
 }
 
@@ -184,7 +173,7 @@ TEST_CASE("retry: Cancelled during an attempt propagates at once, unseen by the 
             co_await sleep(secs(5.0));  // nothing else happens
         }());
         CHECK(h.output() == Lines{"0.000 caller call 1", "0.100 caller call 1 cleanup"});
-        CHECK(channel_log(h, channel::retry) == Lines{"0.000 caller attempt 1/3"});
+        CHECK(h.log(channel::retry) == Lines{"0.000 caller attempt 1/3"});
     }
     check_no_leaks();
 }
@@ -206,7 +195,7 @@ TEST_CASE("retry: Cancelled during a backoff propagates without another attempt"
             co_await sleep(secs(1.0));
         }());
         CHECK(h.output() == Lines{"0.000 caller call 1"});
-        CHECK(channel_log(h, channel::retry) ==
+        CHECK(h.log(channel::retry) ==
               Lines{"0.000 caller attempt 1/3",
                     "0.000 caller backoff 0.02 s after RuntimeError: failure 1"});
         CHECK(h.events({EventType::Cancelled}) == Lines{"0.010 caller cancelled"});
@@ -230,7 +219,7 @@ TEST_CASE("retry: a per-attempt timeout cancels the slow attempt, which is then 
         CHECK(h.output() == Lines{"0.000 main call 1", "0.080 main call 1 cleanup",
                                   "0.100 main call 2", "0.180 main call 2 cleanup",
                                   "0.220 main call 3"});
-        CHECK(channel_log(h, channel::retry) ==
+        CHECK(h.log(channel::retry) ==
               Lines{"0.000 main attempt 1/3",
                     "0.080 main backoff 0.02 s after TimeoutError: timed out after 0.08 s",
                     "0.100 main attempt 2/3",
@@ -256,7 +245,7 @@ TEST_CASE("retry: an outer cancel at the moment of the attempt's timeout stays C
             CHECK(caller.cancelled());
             CHECK(stats.attempts == 1);
         }());
-        CHECK(channel_log(h, channel::retry) == Lines{"0.000 caller attempt 1/3"});
+        CHECK(h.log(channel::retry) == Lines{"0.000 caller attempt 1/3"});
     }
     check_no_leaks();
 }
