@@ -3,7 +3,10 @@
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
 
+#include <charconv>
+#include <cstdint>
 #include <cstdio>
+#include <limits>
 #include <set>
 
 #include "asynclab/lessons/knobs.hpp"
@@ -36,6 +39,32 @@ void add_knob_options(CLI::App& run, RunArgs& args) {
             ->group("Lesson knobs (each lesson takes its own; see `asynclab show N`)")
             ->type_name("VALUE");
     }
+}
+
+/// CLI11's own conversion error ("Could not convert: N = abc") says nothing of what is valid;
+/// these checks run first and do.
+CLI::Validator lesson_number() {
+    return CLI::Validator(
+        [](const std::string& v) {
+            int n = 0;
+            const auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
+            if (ec == std::errc{} && end == v.data() + v.size()) return std::string();
+            return fmt::format("'{}' is not a lesson number; lessons are 1 to {}", v,
+                               lessons::all_lessons().size());
+        },
+        "N");
+}
+
+CLI::Validator seed_value() {
+    return CLI::Validator(
+        [](const std::string& v) {
+            std::uint64_t seed = 0;
+            const auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), seed);
+            if (ec == std::errc{} && end == v.data() + v.size()) return std::string();
+            return fmt::format("'{}' is not valid; expected a whole number from 0 to {}", v,
+                               std::numeric_limits<std::uint64_t>::max());
+        },
+        "S");
 }
 
 std::string one_line(std::string s) {
@@ -71,7 +100,7 @@ int main(int argc, char** argv) {
     RunArgs run_args;
     CLI::App* run =
         app.add_subcommand("run", "run lesson N: explanation, live output, timeline, figures");
-    run->add_option("N", run_args.lesson, "lesson number")->required();
+    run->add_option("N", run_args.lesson, "lesson number")->required()->check(lesson_number());
     run->add_option("--clock", run_args.clock,
                     "real: durations take real time; virtual: instant, exact times")
         ->check(CLI::IsMember({"real", "virtual"}))
@@ -87,6 +116,7 @@ int main(int argc, char** argv) {
             "X"))
         ->default_str("1");
     run->add_option("--seed", run_args.seed, "seed for every random choice (same seed, same run)")
+        ->check(seed_value())
         ->default_str("42");
     run->add_option("--demo", run_args.demos, "run only this demo (repeatable)")->type_name("ID");
     run->add_flag("--json", run_args.json, "print one JSON document instead of prose");
@@ -99,7 +129,7 @@ int main(int argc, char** argv) {
     bool show_code = false;
     CLI::App* show =
         app.add_subcommand("show", "read lesson N, or with --code the C++ that `run N` executes");
-    show->add_option("N", show_lesson, "lesson number")->required();
+    show->add_option("N", show_lesson, "lesson number")->required()->check(lesson_number());
     show->add_flag("--code", show_code, "print the lesson's C++ source");
     show->add_flag("--json", json, "print JSON");
     show->add_flag("--no-color", no_color, "never use colour");
@@ -119,8 +149,9 @@ int main(int argc, char** argv) {
         "% of the questions right; exit 0 when passed, 1 when not.\n"
         "Progress is recorded only when every question is answered.");
     quiz->add_option_function<int>(
-        "N", [&quiz_args](int v) { quiz_args.lesson = v; },
-        "lesson number (default: the first not passed yet)");
+            "N", [&quiz_args](int v) { quiz_args.lesson = v; },
+            "lesson number (default: the first not passed yet)")
+        ->check(lesson_number());
     quiz->add_option_function<std::string>(
             "--answers", [&quiz_args](const std::string& v) { quiz_args.answers = v; },
             "answer every question at once, in order, comma-separated: a letter, several letters "
@@ -130,6 +161,7 @@ int main(int argc, char** argv) {
     quiz->add_option_function<std::uint64_t>(
             "--seed", [&quiz_args](std::uint64_t v) { quiz_args.seed = v; },
             "draw the predict questions' values from this seed (default: a new one each attempt)")
+        ->check(seed_value())
         ->type_name("S");
     quiz->add_flag("--json", quiz_args.json,
                    "print the questions, given and right answers and the score as JSON "
