@@ -69,8 +69,7 @@ Duration scaled(Duration d, double speed) {
 void log(const PoolJob& job, std::string_view what, std::optional<Duration> t = std::nullopt) {
     if (Trace* trace = job.loop->trace()) {
         trace->record(TraceEvent{t ? *t : job.loop->now(), job.task, EventType::Log, WaitKind::None,
-                                 fmt::format("job {} {}", job.number, what),
-                                 std::string(channel::pool)});
+                                 fmt::format("job {} {}", job.number, what), channel::pool});
     }
 }
 

@@ -133,7 +133,7 @@ void Loop::record(EventType type, std::string_view detail, WaitKind wait, std::s
     if (options_.trace == nullptr) return;
     if (task == nullptr) task = current_;
     options_.trace->record(TraceEvent{now(), task != nullptr ? task->id() : 0, type, wait,
-                                      std::string(detail), std::string(channel)});
+                                      std::string(detail), channel});
 }
 
 void Loop::task_created(detail::TaskCore& task, std::string_view name) {

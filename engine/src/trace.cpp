@@ -55,6 +55,11 @@ std::string_view to_string(WaitKind kind) noexcept {
 }
 
 void Trace::record(TraceEvent event) {
+    if (!event.channel.empty()) {
+        // A handful of channels in all: a scan beats any map.
+        auto known = std::find(channels_.begin(), channels_.end(), event.channel);
+        event.channel = known != channels_.end() ? *known : channels_.emplace_back(event.channel);
+    }
     events_.push_back(std::move(event));
     if (observer_) observer_(events_.back());
 }

@@ -56,7 +56,9 @@ struct TraceEvent {
     EventType type = EventType::Log;
     WaitKind wait = WaitKind::None;  ///< For Suspended.
     std::string detail;              ///< "queue.put (full)", an error, a printed line.
-    std::string channel;             ///< For Log: channel::output or an engine part.
+    /// For Log: channel::output or an engine part. Once recorded it views the Trace's own copy of
+    /// the name (each channel is kept once), so an event costs no second string.
+    std::string_view channel;
 };
 
 struct TaskInfo {
@@ -68,6 +70,13 @@ struct TaskInfo {
 class Trace {
   public:
     using Observer = std::function<void(const TraceEvent&)>;
+
+    Trace() = default;
+    // Events view channel names the Trace owns: a copy would view the original's.
+    Trace(const Trace&) = delete;
+    Trace& operator=(const Trace&) = delete;
+    Trace(Trace&&) noexcept = default;
+    Trace& operator=(Trace&&) noexcept = default;
 
     /// Called with each event as it is recorded (the CLI streams output lines live with it).
     void set_observer(Observer observer) { observer_ = std::move(observer); }
@@ -83,6 +92,7 @@ class Trace {
     // A deque: a long run appends millions of events, and a vector would copy them all each
     // time it grows (a third of the cost of tracing a spawn-heavy run).
     std::deque<TraceEvent> events_;
+    std::deque<std::string> channels_;  // a deque: growing it moves no name that events view
     std::vector<TaskInfo> tasks_;
     Observer observer_;
 };
