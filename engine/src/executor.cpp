@@ -172,10 +172,19 @@ unsigned thread_pool_size() {
 void block_loop(Duration d) {
     Loop& loop = Loop::current();
     if (d <= Duration::zero()) return;
+    // Jobs awaited earlier in this turn go to the pool first, so they run while the loop is held
+    // — as they would in asyncio, where run_in_executor submits at once.
+    if (!loop.pool_state().unsubmitted.empty()) loop.submit_pool_jobs();
     if (loop.clock() == ClockMode::Virtual) {
         loop.advance_virtual(d);
     } else {
         std::this_thread::sleep_for(scaled(d, loop.speed()));
+    }
+}
+
+void Loop::submit_pool_jobs() {
+    while (detail::TimerNode* node = pool_state_.unsubmitted.pop_front()) {
+        submit_to_pool(*this, static_cast<detail::PoolJob&>(*node));
     }
 }
 
@@ -209,13 +218,13 @@ void ExecutorWait::await_suspend(std::coroutine_handle<> h) {
     job.number = loop.pool_state().next_job++;
     job.traced = loop.trace() != nullptr;
     log(job, "queued");
+    job.stage = PoolJob::Stage::Queued;
     if (job.declared && loop.clock() == ClockMode::Virtual) {
         job.simulated = true;
-        job.stage = PoolJob::Stage::Queued;
         loop.pool_state().waiting.push_back(&job);
         start_simulated_jobs(loop);
     } else {
-        submit_to_pool(loop, job);
+        loop.pool_state().unsubmitted.push_back(&job);  // to libuv at the end of this turn
     }
 }
 
@@ -224,7 +233,8 @@ void ExecutorWait::detach() noexcept {
     PoolJob& job = *job_;
     job.waiter = nullptr;
     if (job.stage == PoolJob::Stage::Queued) {
-        // Still waiting for a simulated thread: it leaves the queue; this awaiter frees it.
+        // Not yet with libuv, or waiting for a simulated thread: it leaves the queue; this
+        // awaiter frees it.
         job.TimerNode::unlink();
         job.stage = PoolJob::Stage::Idle;
         log(job, "cancelled before it started: removed from the queue");

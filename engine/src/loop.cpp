@@ -226,6 +226,7 @@ bool Loop::turn() {
     }
     fire_due_timers();
     run_ready();
+    if (!pool_state_.unsubmitted.empty()) submit_pool_jobs();
     return true;
 }
 

@@ -28,6 +28,14 @@ using namespace asynclab::testing;
 
 namespace {
 
+/// Lets tasks spawned just now reach their run_in_executor, and the pool have the jobs: a job
+/// goes to libuv at the end of the turn it was awaited in. Only then may a test hold the loop
+/// thread and expect the jobs to run meanwhile.
+Task<void> jobs_with_the_pool() {
+    co_await yield();  // the spawned tasks run and await their jobs; this turn's end submits them
+    co_await yield();
+}
+
 Task<void> blocking_job(Duration d) {
     co_await run_blocking(d);
     print("done");
@@ -307,6 +315,28 @@ TEST_CASE("run_blocking on the real clock blocks a pool thread for d / speed, th
     CHECK(log[2].ends_with("main job 1 done"));
 }
 
+TEST_CASE("block_loop first hands the turn's jobs to the pool, so they run while it blocks") {
+    // Jobs otherwise reach libuv at the end of the turn. The job's task awaits it in this very
+    // turn; without the hand-over the job could not start before this task yields, and the wait
+    // below would run out (its 10 s are a bound on a broken engine, never reached by a good one).
+    std::atomic<bool> ran{false};
+    Loop loop({.clock = ClockMode::Real});
+    loop.run([](std::atomic<bool>* r) -> Task<void> {
+        auto job = spawn(
+            [](std::atomic<bool>* flag) -> Task<void> {
+                co_await run_in_executor([flag] { flag->store(true); });
+            }(r),
+            "job");
+        co_await yield();  // the job's task runs first in the next turn and awaits its job
+        block_loop(std::chrono::milliseconds(1));
+        const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+        while (!r->load() && std::chrono::steady_clock::now() < deadline) {
+        }
+        CHECK(r->load());
+        co_await job;
+    }(&ran));
+}
+
 TEST_CASE("a job cancelled while every pool thread is busy is removed and never runs") {
     const unsigned threads = thread_pool_size();
     std::latch all_busy{threads};
@@ -323,8 +353,8 @@ TEST_CASE("a job cancelled while every pool thread is busy is removed and never 
                 co_await run_in_executor([r] { r->store(true); });
             }(queued_ran),
             "queued");
-        co_await yield();  // every job is submitted: the blockers first
-        busy->wait();      // every thread is held, so the last job is still in the queue
+        co_await jobs_with_the_pool();  // the blockers' first, then the last
+        busy->wait();  // every thread is held, so the last job is still in libuv's queue
         queued.cancel();
         co_await settled(queued);
         CHECK(queued.cancelled());
@@ -351,7 +381,7 @@ TEST_CASE("a job cancelled after it starts runs to its end; the task sees Cancel
         Loop loop({.clock = ClockMode::Virtual, .trace = &trace});
         loop.run([](std::latch* s, std::latch* g, std::atomic<bool>* f) -> Task<void> {
             auto job = spawn(held_job(s, g, f), "job");
-            co_await yield();
+            co_await jobs_with_the_pool();
             s->wait();  // the job runs on a pool thread now
             job.cancel();
             co_await settled(job);
@@ -378,7 +408,7 @@ TEST_CASE("a loop torn down while a job still runs waits for it and leaves nothi
         Loop loop({.clock = ClockMode::Virtual, .trace = &trace});
         loop.run([](std::latch* s, std::latch* g, std::atomic<bool>* f) -> Task<void> {
             spawn(held_job(s, g, f), "job");
-            co_await yield();
+            co_await jobs_with_the_pool();
             s->wait();
         }(&started, &gate, &finished));
         // run() cancelled the job's task on its way out; the job holds its thread until the gate
@@ -431,7 +461,7 @@ TEST_CASE("a yield loop starves neither a due timer nor a finished pool job") {
                 *seen = *a;
             }(at, job, done),
             "job");
-        co_await yield();  // both are waiting now
+        co_await jobs_with_the_pool();  // both are waiting now
         Loop& l = Loop::current();
         while (!done->load() || l.now() < std::chrono::milliseconds(1)) {
         }
@@ -506,7 +536,7 @@ TEST_CASE(
                 *s = *a;
             }(at, seen, done),
             "job");
-        co_await yield();  // the job is on the pool now
+        co_await jobs_with_the_pool();
         // Let the pool thread finish and hand its completion to libuv while the loop thread is
         // busy, so that the yield loop starts with it waiting (20 ms: a margin for the pool
         // thread to be scheduled, not for the engine).

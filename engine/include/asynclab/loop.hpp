@@ -47,6 +47,10 @@ struct PoolState {
     std::uint64_t next_job = 1;
     unsigned busy = 0;
     IntrusiveList<TimerNode> waiting;
+    /// Real jobs awaited during this turn, handed to libuv's pool together at its end: in one
+    /// burst the pool's threads stay busy instead of going to sleep, and being woken, between
+    /// one job and the next.
+    IntrusiveList<TimerNode> unsubmitted;
     IntrusiveList<OrphanLink> orphans;
 };
 }  // namespace detail
@@ -130,6 +134,9 @@ class Loop {
         pool_finished_.fetch_sub(1, std::memory_order_relaxed);
     }
     [[nodiscard]] detail::PoolState& pool_state() noexcept { return pool_state_; }
+    /// Hands this turn's real pool jobs to libuv (executor.cpp): at the end of every turn, and
+    /// before the loop thread blocks on purpose (block_loop).
+    void submit_pool_jobs();
     struct Uv;
     [[nodiscard]] Uv& uv() noexcept { return *uv_; }
 
