@@ -31,33 +31,34 @@ using namespace asynclab;
 
 namespace {
 
-// --- spawn: N tasks that return at once, awaited together ------------------------------------
+// --- spawn and sleep: N tasks, awaited together -------------------------------------------------
 
+/// Spawns task(0) ... task(n - 1), gathers them and sums their results.
+Task<long> spawn_gather_sum(long n, Task<long> (*task)(long)) {
+    std::vector<TaskHandle<long>> tasks;
+    tasks.reserve(static_cast<std::size_t>(n));
+    for (long i = 0; i < n; ++i) tasks.push_back(spawn(task(i)));
+    const std::vector<long> results = co_await gather(std::move(tasks));
+    co_return std::accumulate(results.begin(), results.end(), 0L);
+}
+
+/// spawn: task i returns i at once.
 Task<long> identity(long i) {
     co_return i;
 }
 
 Task<long> w_spawn(long n) {
-    std::vector<TaskHandle<long>> tasks;
-    tasks.reserve(static_cast<std::size_t>(n));
-    for (long i = 0; i < n; ++i) tasks.push_back(spawn(identity(i)));
-    const std::vector<long> results = co_await gather(std::move(tasks));
-    co_return std::accumulate(results.begin(), results.end(), 0L);
+    return spawn_gather_sum(n, &identity);
 }
 
-// --- sleep: N tasks sleeping (i * 7919) mod 100 ms ---------------------------------------------
-
+/// sleep: task i sleeps (i * 7919) mod 100 ms.
 Task<long> sleeper(long i) {
     co_await sleep(std::chrono::milliseconds((i * 7919) % 100));
     co_return 1;
 }
 
 Task<long> w_sleep(long n) {
-    std::vector<TaskHandle<long>> tasks;
-    tasks.reserve(static_cast<std::size_t>(n));
-    for (long i = 0; i < n; ++i) tasks.push_back(spawn(sleeper(i)));
-    const std::vector<long> results = co_await gather(std::move(tasks));
-    co_return std::accumulate(results.begin(), results.end(), 0L);
+    return spawn_gather_sum(n, &sleeper);
 }
 
 // --- queue: one producer, four consumers, a bounded queue of 64 ------------------------------
