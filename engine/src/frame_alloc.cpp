@@ -13,8 +13,11 @@
 
 #include "asynclab/detail/frame_alloc.hpp"
 
+#include <sys/mman.h>
+
 #include <algorithm>
 #include <atomic>
+#include <cstdint>
 #include <new>
 #include <utility>
 
@@ -33,7 +36,8 @@ namespace {
 constexpr std::size_t granule = 16;
 constexpr std::size_t largest_pooled = 1024;  // larger frames are rare: operator new
 constexpr std::size_t class_count = largest_pooled / granule;
-constexpr std::size_t chunk_bytes = 64 * 1024;
+constexpr std::size_t first_chunk_bytes = 64 * 1024;
+constexpr std::size_t huge_page_bytes = 2 * 1024 * 1024;
 
 struct FreeBlock {
     FreeBlock* next;
@@ -41,8 +45,9 @@ struct FreeBlock {
 
 /// A chunk starts with this header, linking every chunk ever made: the memory stays reachable
 /// (leak checkers see no leak) and it is never freed, so a block freed on another thread than the
-/// one that carved it can never outlive its chunk.
-struct alignas(granule) ChunkHeader {
+/// one that carved it can never outlive its chunk. It takes a whole cache line, so that a task's
+/// frame and record (64 + 128 bytes, carved one after the other) start on a line of their own.
+struct alignas(64) ChunkHeader {
     ChunkHeader* previous;
 };
 std::atomic<ChunkHeader*> all_chunks{nullptr};
@@ -53,6 +58,7 @@ struct Arena {
     FreeBlock* free[class_count] = {};
     std::byte* carve = nullptr;  // the unused end of the newest chunk
     std::byte* carve_end = nullptr;
+    std::size_t next_chunk_bytes = first_chunk_bytes;
     AllocationStats stats;
 };
 thread_local constinit Arena arena;
@@ -61,15 +67,41 @@ thread_local constinit Arena arena;
     return (size + granule - 1) & ~(granule - 1);
 }
 
+/// A chunk of `bytes`; from 2 MiB up, aligned to and backed by huge pages where the system has
+/// them (a mapping it refuses falls back to operator new, as the smaller chunks use).
+[[maybe_unused]] std::byte* new_chunk(std::size_t bytes) {
+#ifdef MADV_HUGEPAGE
+    if (bytes >= huge_page_bytes) {
+        // Map one huge page more than needed and trim the ends to get the alignment.
+        const std::size_t span = bytes + huge_page_bytes;
+        void* mapped =
+            mmap(nullptr, span, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        if (mapped != MAP_FAILED) {
+            auto* start = static_cast<std::byte*>(mapped);
+            const auto address = reinterpret_cast<std::uintptr_t>(start);
+            const std::size_t head =
+                (huge_page_bytes - address % huge_page_bytes) % huge_page_bytes;
+            if (head > 0) munmap(start, head);
+            if (head < huge_page_bytes) munmap(start + head + bytes, huge_page_bytes - head);
+            madvise(start + head, bytes, MADV_HUGEPAGE);
+            return start + head;
+        }
+    }
+#endif
+    return static_cast<std::byte*>(::operator new(bytes));
+}
+
 [[maybe_unused]] void* carve(std::size_t block) {
     if (static_cast<std::size_t>(arena.carve_end - arena.carve) < block) {
-        auto* chunk = static_cast<std::byte*>(::operator new(chunk_bytes));
+        const std::size_t bytes = arena.next_chunk_bytes;
+        arena.next_chunk_bytes = std::min(bytes * 2, huge_page_bytes);
+        std::byte* chunk = new_chunk(bytes);
         auto* header = new (chunk) ChunkHeader{all_chunks.load(std::memory_order_relaxed)};
         while (!all_chunks.compare_exchange_weak(header->previous, header,
                                                  std::memory_order_relaxed)) {
         }
         arena.carve = chunk + sizeof(ChunkHeader);
-        arena.carve_end = chunk + chunk_bytes;
+        arena.carve_end = chunk + bytes;
     }
     void* p = arena.carve;
     arena.carve += block;
