@@ -5,11 +5,10 @@
 
 namespace asynclab::detail {
 
-MultiWait::MultiWait(std::span<TaskCore* const> children, WaitUntil until, bool forward,
-                     std::optional<Duration> timeout)
+MultiWait::MultiWait(Children children, WaitUntil until, bool forward,
+                     std::optional<Duration> timeout) noexcept
     : TimerNode(&on_timeout),
       children_(children),
-      watches_(std::make_unique<Watch[]>(children.size())),
       timeout_(timeout),
       until_(until),
       forward_(forward) {
@@ -26,24 +25,37 @@ void MultiWait::await_suspend(std::coroutine_handle<> h) {
         wake();
         return;
     }
-    // Registering touches every child's record, and a gather of freshly spawned tasks finds none
-    // of them in cache: fetching a few ahead overlaps the misses instead of paying them in turn.
-    constexpr std::size_t ahead = 8;
-    for (std::size_t i = 0; i < children_.size(); ++i) {
-        if (i + ahead < children_.size()) __builtin_prefetch(children_[i + ahead], 1);
-        Watch& w = watches_[i];
-        w.owner = this;
-        TaskCore& child = *children_[i];
-        // A child that is already done still reports on the next turn, as a done callback
-        // added to a finished asyncio future does.
-        if (child.done()) {
-            w.status = child.status();
-            loop.schedule(w);
-        } else {
-            child.add_done_waiter(w);
+    try {
+        // Registering touches every child's record, and a gather of freshly spawned tasks finds
+        // none of them in cache: fetching a few ahead overlaps the misses instead of paying them
+        // in turn.
+        constexpr std::size_t ahead = 8;
+        for (std::size_t i = 0; i < children_.size(); ++i) {
+            if (i + ahead < children_.size()) __builtin_prefetch(&children_[i + ahead], 1);
+            if (!children_[i].try_watch(*this)) watch_with_node(i);
         }
+    } catch (...) {
+        // Out of memory for the nodes: leave no child pointing here, and fail the await.
+        detach();
+        task_->waiting_on = nullptr;
+        throw;
     }
     if (timeout_) loop.add_timer(*this, loop.now() + *timeout_);
+}
+
+void MultiWait::watch_with_node(std::size_t index) {
+    if (!watches_) watches_ = std::make_unique<Watch[]>(children_.size());
+    Watch& w = watches_[index];
+    w.owner = this;
+    TaskCore& child = children_[index];
+    // A child that is already done still reports on the next turn, as a done callback added to a
+    // finished asyncio future does.
+    if (child.done()) {
+        w.status = child.status();
+        task_->loop()->schedule(w);
+    } else {
+        child.add_done_waiter(w);
+    }
 }
 
 TaskCore* MultiWait::await_resume() {
@@ -59,20 +71,25 @@ std::string MultiWait::what() const {
 void MultiWait::Watch::on_done(DoneWaiter& w) noexcept {
     auto& watch = static_cast<Watch&>(w);
     MultiWait& owner = *watch.owner;
-    watch.status = owner.children_[owner.index_of(watch)]->status();
+    watch.status = owner.children_[owner.index_of(watch)].status();
     owner.task_->loop()->schedule(watch);
 }
 
 void MultiWait::Watch::on_fire(ReadyNode& n) noexcept {
     auto& watch = static_cast<Watch&>(static_cast<DoneWaiter&>(n));
-    watch.owner->child_done(watch.owner->index_of(watch), watch.status);
+    MultiWait& owner = *watch.owner;
+    owner.child_done(owner.children_[owner.index_of(watch)], watch.status);
+}
+
+void MultiWait::child_done(TaskCore& child) noexcept {
+    child_done(child, child.status());
 }
 
 void MultiWait::on_timeout(ReadyNode& n) noexcept {
     static_cast<MultiWait&>(static_cast<TimerNode&>(n)).finish_waiting();
 }
 
-void MultiWait::child_done(std::size_t index, TaskStatus s) noexcept {
+void MultiWait::child_done(TaskCore& child, TaskStatus s) noexcept {
     ++done_;
     const bool all = done_ == children_.size();
     bool wake_now = all;
@@ -80,7 +97,7 @@ void MultiWait::child_done(std::size_t index, TaskStatus s) noexcept {
         switch (until_) {
             case WaitUntil::FirstFailure:
                 if (s != TaskStatus::Completed) {
-                    first_failure_ = children_[index];
+                    first_failure_ = &child;
                     wake_now = true;
                 }
                 break;
@@ -107,7 +124,7 @@ void MultiWait::finish_waiting() noexcept {
 bool MultiWait::forward_cancel() noexcept {
     if (!forward_) return false;
     bool any = false;
-    for (TaskCore* child : children_) any = child->cancel() || any;
+    for (std::size_t i = 0; i < children_.size(); ++i) any = children_[i].cancel() || any;
     if (any) cancel_forwarded_ = true;
     return any;
 }
@@ -118,11 +135,15 @@ void MultiWait::detach() noexcept {
     } else if (TimerNode::linked()) {
         TimerNode::unlink();
     }
-    // Once every child has reported, no watch is linked anywhere.
-    if (!watches_ || done_ == children_.size()) return;
+    // Once every child has reported, nothing points here any more.
+    if (task_ == nullptr || done_ == children_.size()) return;
     for (std::size_t i = 0; i < children_.size(); ++i) {
-        Watch& w = watches_[i];
-        if (w.linked()) children_[i]->remove_done_waiter(w);
+        TaskCore& child = children_[i];
+        if (watches_ && watches_[i].linked()) {
+            child.remove_done_waiter(watches_[i]);
+        } else {
+            child.unwatch(*this);
+        }
     }
 }
 

@@ -74,7 +74,7 @@ std::string TaskCore::name() const {
 
 bool TaskCore::cancel() noexcept {
     if (done()) return false;
-    ++cancel_requests_;
+    if (cancel_requests_ < max_cancelling) ++cancel_requests_;
     if (waiting_on != nullptr && !forwarding_) {
         // Awaiting a task or a gather: cancel that instead and keep waiting for it. A cycle of
         // tasks awaiting each other comes back here with forwarding_ set and is woken instead.
@@ -133,6 +133,28 @@ void TaskCore::remove_done_waiter(DoneWaiter& waiter) noexcept {
     } else {
         done_waiters_.remove(&waiter);
     }
+}
+
+bool TaskCore::try_watch(TaskWatcher& w) noexcept {
+    if (watcher_ != nullptr || !done_waiters_.empty()) return false;
+    watcher_ = &w;
+    if (done()) {
+        fire = &report_to_watcher;
+        loop_->schedule(*this);
+    }
+    return true;
+}
+
+void TaskCore::unwatch(TaskWatcher& w) noexcept {
+    if (watcher_ != &w) return;
+    watcher_ = nullptr;
+    // A pending task's entry may be queued for its own step; a done one's only for the report.
+    if (done() && TimerNode::linked()) TimerNode::unlink();
+}
+
+void TaskCore::report_to_watcher(ReadyNode& self) noexcept {
+    auto& task = static_cast<TaskCore&>(static_cast<TimerNode&>(self));
+    std::exchange(task.watcher_, nullptr)->child_done(task);
 }
 
 void TaskCore::start(std::coroutine_handle<> frame) noexcept {
@@ -227,8 +249,13 @@ void TaskCore::finish() noexcept {
             break;
     }
     loop_->task_finished();
-    // Told in the order they began to wait. They move to a plain list first, so that one of them
-    // leaving while another is told needs no head to fix (remove_done_waiter).
+    // Told in the order they began to wait; a watcher came when no one else waited, so first.
+    if (watcher_ != nullptr) {
+        fire = &report_to_watcher;
+        loop_->schedule(*this);
+    }
+    // The waiters move to a plain list first, so that one of them leaving while another is told
+    // needs no head to fix (remove_done_waiter).
     IntrusiveList<DoneWaiter> waiters;
     done_waiters_.move_to(waiters);
     while (DoneWaiter* w = waiters.pop_front()) w->on_done(*w);

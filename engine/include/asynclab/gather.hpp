@@ -10,6 +10,8 @@
 // running, as in asyncio — a TaskGroup is the structured alternative that cancels them. Cancelling
 // the task awaiting gather() cancels every child and waits for all of them to finish.
 
+#include <array>
+#include <cstddef>
 #include <tuple>
 #include <type_traits>
 #include <utility>
@@ -54,12 +56,13 @@ ValueOf<T> value_of(const TaskHandle<T>& h) {
     }
 }
 
+/// The handles' tasks, as a combinator reads them: in place, however many there are.
 template <class T>
-std::vector<TaskCore*> cores_of(const std::vector<TaskHandle<T>>& handles) {
-    std::vector<TaskCore*> cores;
-    cores.reserve(handles.size());
-    for (const auto& h : handles) cores.push_back(&h.core());
-    return cores;
+Children children_of(const std::vector<TaskHandle<T>>& handles) noexcept {
+    return Children(handles.data(), handles.size(),
+                    [](const void* array, std::size_t i) noexcept -> TaskCore& {
+                        return static_cast<const TaskHandle<T>*>(array)[i].core();
+                    });
 }
 
 /// Each task's value, in order. After a gather of many tasks few of their records are still in
@@ -78,8 +81,8 @@ std::vector<ValueOf<T>> values_of(const std::vector<TaskHandle<T>>& handles) {
 
 /// After a failure ends gather() early, failures still to come were seen by gather (asyncio
 /// marks them retrieved too): no "exception was never retrieved" for them.
-inline void observe_rest(const std::vector<TaskCore*>& cores) {
-    for (TaskCore* c : cores) c->mark_retrieved();
+inline void observe_rest(const Children& children) {
+    for (std::size_t i = 0; i < children.size(); ++i) children[i].mark_retrieved();
 }
 
 [[noreturn]] inline void rethrow_failure(TaskCore& child) {
@@ -89,10 +92,11 @@ inline void observe_rest(const std::vector<TaskCore*>& cores) {
 
 template <class... Ts>
 Task<std::tuple<ValueOf<Ts>...>> gather_tuple(std::tuple<TaskHandle<Ts>...> handles) {
-    std::vector<TaskCore*> cores =
-        std::apply([](auto&... h) { return std::vector<TaskCore*>{&h.core()...}; }, handles);
-    if (TaskCore* failed = co_await MultiWait(cores, WaitUntil::FirstFailure, true)) {
-        observe_rest(cores);
+    const std::array<TaskCore*, sizeof...(Ts)> cores = std::apply(
+        [](auto&... h) { return std::array<TaskCore*, sizeof...(Ts)>{&h.core()...}; }, handles);
+    const Children children(cores);
+    if (TaskCore* failed = co_await MultiWait(children, WaitUntil::FirstFailure, true)) {
+        observe_rest(children);
         rethrow_failure(*failed);
     }
     co_return std::apply([](auto&... h) { return std::tuple<ValueOf<Ts>...>{value_of(h)...}; },
@@ -112,10 +116,10 @@ requires(sizeof...(As) > 0) auto gather(As&&... tasks) {
 /// Results of all the tasks, in order.
 template <class T>
 Task<std::vector<detail::ValueOf<T>>> gather(std::vector<TaskHandle<T>> handles) {
-    const std::vector<detail::TaskCore*> cores = detail::cores_of(handles);
+    const detail::Children children = detail::children_of(handles);
     if (detail::TaskCore* failed =
-            co_await detail::MultiWait(cores, detail::WaitUntil::FirstFailure, true)) {
-        detail::observe_rest(cores);
+            co_await detail::MultiWait(children, detail::WaitUntil::FirstFailure, true)) {
+        detail::observe_rest(children);
         detail::rethrow_failure(*failed);
     }
     co_return detail::values_of(handles);
@@ -124,8 +128,7 @@ Task<std::vector<detail::ValueOf<T>>> gather(std::vector<TaskHandle<T>> handles)
 /// Waits for all the tasks and gives each one's value or exception, in order.
 template <class T>
 Task<std::vector<Outcome<T>>> gather(ReturnExceptions, std::vector<TaskHandle<T>> handles) {
-    const std::vector<detail::TaskCore*> cores = detail::cores_of(handles);
-    co_await detail::MultiWait(cores, detail::WaitUntil::AllDone, true);
+    co_await detail::MultiWait(detail::children_of(handles), detail::WaitUntil::AllDone, true);
     std::vector<Outcome<T>> outcomes;
     outcomes.reserve(handles.size());
     for (const auto& h : handles) {

@@ -27,11 +27,10 @@ Task<WaitResult<T>> wait(std::vector<TaskHandle<T>> handles,
                          ReturnWhen when = ReturnWhen::AllCompleted,
                          std::optional<Duration> timeout = std::nullopt) {
     if (handles.empty()) throw ValueError("wait() needs at least one task");
-    const std::vector<detail::TaskCore*> cores = detail::cores_of(handles);
     const auto until = when == ReturnWhen::FirstCompleted   ? detail::WaitUntil::FirstCompleted
                        : when == ReturnWhen::FirstException ? detail::WaitUntil::FirstException
                                                             : detail::WaitUntil::AllDone;
-    co_await detail::MultiWait(cores, until, false, timeout);
+    co_await detail::MultiWait(detail::children_of(handles), until, false, timeout);
     WaitResult<T> result;
     for (auto& h : handles) (h.done() ? result.done : result.pending).push_back(std::move(h));
     co_return result;

@@ -35,6 +35,21 @@ struct DoneWaiter : ReadyNode {
     OnDone on_done;
 };
 
+/// A combinator (gather, wait) that watches a task through the task's record instead of a
+/// DoneWaiter of its own — the common case of a task gathered once, where a million children would
+/// otherwise cost a million nodes. The finished task's record, which never runs again, takes the
+/// done callback's turn in the ready queue itself and then calls child_done.
+class TaskWatcher {
+  public:
+    virtual void child_done(TaskCore& child) noexcept = 0;
+
+  protected:
+    TaskWatcher() = default;
+    TaskWatcher(const TaskWatcher&) = delete;
+    TaskWatcher& operator=(const TaskWatcher&) = delete;
+    ~TaskWatcher() = default;
+};
+
 /// The leaf awaiter a task is suspended in (a sleep, a queue get, awaiting another task...).
 class Suspension {
   public:
@@ -85,8 +100,10 @@ struct RegistryLink : Link {};
 ///   - rarely used fields (a name, a failure) live in a side block made on first use;
 ///   - the list of tasks waiting for this one has a one-pointer head (CompactList);
 ///   - a task's own ReadyNode doubles as the timer of sleep(): a sleeping task's record waits in
-///     the timer heap, and the sleeping frame carries no timer node of its own (sleep_until);
-///   - the flags are bits, and the members are ordered so that no padding is left between them.
+///     the timer heap, and the sleeping frame carries no timer node of its own (sleep_until) —
+///     and, once the task is done, as its watcher's done callback (try_watch);
+///   - the id, the count of cancellation requests, the status and the flags share one word, and
+///     the members are ordered so that no padding is left between them.
 class TaskCore : public RegistryLink, public TimerNode {
   public:
     TaskCore(Loop& loop, std::uint64_t id, std::string_view name);
@@ -105,6 +122,9 @@ class TaskCore : public RegistryLink, public TimerNode {
     bool cancel() noexcept;
     /// How many cancellations are pending (asyncio Task.cancelling()).
     [[nodiscard]] std::uint32_t cancelling() const noexcept { return cancel_requests_; }
+    /// Requests beyond this many are not counted (an uncancel() per request still balances them
+    /// until then).
+    static constexpr std::uint32_t max_cancelling = 0xFFFF;
     /// Takes one cancellation request back (asyncio Task.uncancel()); returns how many remain.
     std::uint32_t uncancel() noexcept;
 
@@ -125,6 +145,13 @@ class TaskCore : public RegistryLink, public TimerNode {
     /// Takes a linked waiter off this task: out of the task's list while it is pending, out of the
     /// ready queue (where a combinator's waiter goes when the task is done) afterwards.
     void remove_done_waiter(DoneWaiter& waiter) noexcept;
+    /// Lets `w` watch this task without a DoneWaiter, when no one waits for it yet (so that
+    /// whoever waits is still told in the order they came) and no other watcher has the record.
+    /// On a finished task the report is queued at once, as a done callback added to a finished
+    /// asyncio future is. Returns false when `w` needs a DoneWaiter instead.
+    bool try_watch(TaskWatcher& w) noexcept;
+    /// Stops `w` watching, if it does; a report queued but not yet run is dropped.
+    void unwatch(TaskWatcher& w) noexcept;
     void start(std::coroutine_handle<> frame) noexcept;
     /// Destroys a frame that can never finish (teardown after a deadlock).
     void abandon() noexcept;
@@ -154,6 +181,7 @@ class TaskCore : public RegistryLink, public TimerNode {
     [[noreturn]] void throw_not_completed();
     static void run_step(ReadyNode& self) noexcept;
     static void on_sleep_timer(ReadyNode& self) noexcept;
+    static void report_to_watcher(ReadyNode& self) noexcept;
     void step() noexcept;
     void finish() noexcept;
     void trace(EventType type, std::string_view detail = {}) const;
@@ -172,12 +200,13 @@ class TaskCore : public RegistryLink, public TimerNode {
 
   private:
     CompactList<DoneWaiter> done_waiters_;
+    TaskWatcher* watcher_ = nullptr;
     std::coroutine_handle<> frame_;
     Loop* loop_;
     std::unique_ptr<Extras> extras_;
-    std::uint64_t id_;
-    std::uint32_t cancel_requests_ = 0;
-    TaskStatus status_ = TaskStatus::Pending;
+    std::uint64_t id_ : 40;  // a trillion tasks per loop
+    std::uint64_t cancel_requests_ : 16 = 0;
+    TaskStatus status_ : 2 = TaskStatus::Pending;
     bool started_ : 1 = false;
     bool returned_ : 1 = false;    // the root frame has reached its final suspend
     bool retrieved_ : 1 = false;   // someone has seen the failure (no "never retrieved" report)
