@@ -53,8 +53,12 @@ void Suspension::end() {
 // The record's size is what every live task costs (see the class); keep an eye on it.
 static_assert(sizeof(void*) != 8 || sizeof(TaskCore) <= 120, "TaskCore grew: count its bytes");
 
+namespace {
+constexpr std::uint64_t id_mask = (std::uint64_t{1} << 40) - 1;  // the width of TaskCore::id_
+}  // namespace
+
 TaskCore::TaskCore(Loop& loop, std::uint64_t id, std::string_view name)
-    : TimerNode(&run_step), loop_(&loop), id_(id) {
+    : TimerNode(&run_step), loop_(&loop), id_(id & id_mask) {
     if (!name.empty()) extras().name = name;
 }
 
