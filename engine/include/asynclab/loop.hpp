@@ -169,7 +169,9 @@ class Loop {
     std::uint64_t next_task_id_ = 1;
     std::size_t live_tasks_ = 0;
     std::size_t pool_in_flight_ = 0;
-    std::atomic<std::size_t> pool_finished_{0};
+    // Pool threads write this while the loop thread works on the fields around it: a line of its
+    // own keeps their writes from taking those fields' cache line away from the loop thread.
+    alignas(64) std::atomic<std::size_t> pool_finished_{0};
     Duration virtual_now_{0};
     std::uint64_t real_start_ns_ = 0;
     std::uint64_t last_poll_ns_ = 0;  // on the coarse clock (loop.cpp)

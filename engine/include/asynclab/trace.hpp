@@ -8,7 +8,6 @@
 #include <functional>
 #include <string>
 #include <string_view>
-#include <vector>
 
 #include "asynclab/clock.hpp"
 
@@ -85,7 +84,7 @@ class Trace {
     void record(TraceEvent event);
 
     [[nodiscard]] const std::deque<TraceEvent>& events() const noexcept { return events_; }
-    [[nodiscard]] const std::vector<TaskInfo>& tasks() const noexcept { return tasks_; }
+    [[nodiscard]] const std::deque<TaskInfo>& tasks() const noexcept { return tasks_; }
     [[nodiscard]] const TaskInfo* task(std::uint64_t id) const noexcept;
 
   private:
@@ -93,7 +92,7 @@ class Trace {
     // time it grows (a third of the cost of tracing a spawn-heavy run).
     std::deque<TraceEvent> events_;
     std::deque<std::string> channels_;  // a deque: growing it moves no name that events view
-    std::vector<TaskInfo> tasks_;
+    std::deque<TaskInfo> tasks_;        // a deque for the same reason as events_
     Observer observer_;
 };
 
