@@ -98,7 +98,7 @@ void add_section(json& events, const TraceSection& section, int pid) {
         if (task.state != EndState::Unfinished) events.push_back(end_instant(task, pid));
     }
     for (const TraceEvent& e : trace.events()) {
-        if (e.type != EventType::Log || e.channel == channel::result) continue;
+        if (e.type != EventType::Log) continue;
         const std::string text = utf8(e.detail);
         events.push_back(instant(text, utf8(e.channel), e.t, pid, e.task,
                                  {{"channel", utf8(e.channel)}, {"text", text}}));

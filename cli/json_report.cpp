@@ -40,9 +40,8 @@ Json tasks_json(const Trace& trace) {
                 r.end = to_secs(e.t);
                 r.state = std::string(to_string(e.type));
                 if (e.type == EventType::Failed) r.error = e.detail;
-                break;
-            case EventType::Log:
-                if (e.channel == channel::result) r.result = Json::parse(e.detail, nullptr, false);
+                if (e.type == EventType::Completed)
+                    r.result = Json::parse(e.detail, nullptr, false);
                 break;
             default:
                 break;
@@ -77,7 +76,6 @@ Json demo_json(const lessons::DemoRun& demo, const lessons::LessonText& text) {
                      [](const TraceEvent* a, const TraceEvent* b) { return a->t < b->t; });
     for (const TraceEvent* ep : in_time) {
         const TraceEvent& e = *ep;
-        if (e.type == EventType::Log && e.channel == channel::result) continue;
         Json event = {{"t_s", to_secs(e.t)},
                       {"task", e.task == 0 ? Json(nullptr) : Json(e.task)},
                       {"type", to_string(e.type)},

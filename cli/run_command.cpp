@@ -47,7 +47,7 @@ void check_demos(const lessons::Lesson& lesson, const std::vector<std::string>& 
 
 /// One live line: "  0.500 s  w0          w0 handled 3".
 void print_live(const TraceEvent& e, const Trace& trace, const Terminal& term) {
-    if (e.type != EventType::Log || e.channel == channel::result) return;
+    if (e.type != EventType::Log) return;
     const TaskInfo* task = trace.task(e.task);
     const std::string who = task != nullptr ? task->name : "loop";
     const std::string time = fmt::format("{:>8.3f} s", to_secs(e.t));

@@ -72,7 +72,6 @@ std::vector<TaskSegments> task_segments(const Trace& trace, Duration end) {
         if (it == index.end()) continue;
         TaskSegments& task = tasks[it->second];
         if (e.type == EventType::Log) {
-            if (e.channel == channel::result) task.result = e.detail;
             if (e.channel == channel::pool && e.detail.ends_with(pool_job_started)) {
                 pool_job_started_for(task, e.t);
             }
@@ -96,6 +95,7 @@ std::vector<TaskSegments> task_segments(const Trace& trace, Duration end) {
                 break;
             case EventType::Completed:
                 finish(task, e.t, EndState::Completed);
+                task.result = e.detail;
                 break;
             case EventType::Failed:
                 finish(task, e.t, EndState::Failed);

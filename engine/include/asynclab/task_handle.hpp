@@ -31,6 +31,11 @@ class TaskState final : public TaskCore {
     /// Precondition: the task completed.
     [[nodiscard]] const T& value() const noexcept { return value_; }
 
+    [[nodiscard]] std::string result_text() const override {
+        if (!has_value_) return {};
+        return result_literal(value_).value_or(std::string());
+    }
+
   private:
     ~TaskState() override {
         if (has_value_) value_.~T();
@@ -41,11 +46,6 @@ class TaskState final : public TaskCore {
         if (!promise.has_value()) {
             root_returned(promise.error());
             return;
-        }
-        if (loop()->trace() != nullptr) {
-            if (auto literal = result_literal(promise.value())) {
-                loop()->record(EventType::Log, *literal, WaitKind::None, channel::result, this);
-            }
         }
         new (&value_) T(std::move(promise.value()));
         has_value_ = true;

@@ -45,8 +45,6 @@ std::string_view to_string(WaitKind kind) noexcept;
 namespace channel {
 inline constexpr std::string_view output = "output";
 inline constexpr std::string_view engine = "engine";
-inline constexpr std::string_view result =
-    "result";  ///< A finished task's value, as a JSON literal.
 }  // namespace channel
 
 struct TraceEvent {
@@ -54,7 +52,9 @@ struct TraceEvent {
     std::uint64_t task = 0;  ///< 0: the loop itself, outside any task.
     EventType type = EventType::Log;
     WaitKind wait = WaitKind::None;  ///< For Suspended.
-    std::string detail;              ///< "queue.put (full)", an error, a printed line.
+    /// "queue.put (full)", an error, a printed line; for Completed, the task's value as a JSON
+    /// literal (42, "A"), or empty when it has none.
+    std::string detail;
     /// For Log: channel::output or an engine part. Once recorded it views the Trace's own copy of
     /// the name (each channel is kept once), so an event costs no second string.
     std::string_view channel;

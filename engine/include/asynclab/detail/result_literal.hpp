@@ -1,7 +1,7 @@
 #pragma once
-// A finished task's value as a JSON literal (42, 1.5, true, "A"), recorded in the trace on the
-// "result" channel so that views of a run can show what each task returned. Values that have no
-// sensible literal are not recorded.
+// A finished task's value as a JSON literal (42, 1.5, true, "A"), recorded in the trace as the
+// detail of its Completed event so that views of a run can show what each task returned. Values
+// that have no sensible literal are not recorded.
 
 #include <fmt/format.h>
 

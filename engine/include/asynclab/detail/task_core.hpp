@@ -169,6 +169,8 @@ class TaskCore : public RegistryLink, public TimerNode {
     void root_returned(std::exception_ptr error) noexcept;
     /// Moves the outcome out of the finished root frame's promise (TaskState<T> knows its type).
     virtual void collect(std::coroutine_handle<> root) noexcept = 0;
+    /// The value as a JSON literal for the trace's Completed event; empty when there is none.
+    [[nodiscard]] virtual std::string result_text() const { return {}; }
     virtual ~TaskCore();
 
   private:
