@@ -4,6 +4,8 @@
 //
 //   asynclab-bench WORKLOAD [N] [--trace]
 //
+// floor, not an anchor workload, measures what spawn's memory costs on its own (see w_floor).
+//
 // Prints the anchors' one JSON line (runtime, workload, n, seconds, cpu_seconds, checksum) and
 // exits 1 when the checksum is wrong. "seconds" and "cpu_seconds" cover the workload coroutine
 // only, measured inside the running loop exactly as the Asio and asyncio anchors do: loop creation
@@ -142,6 +144,35 @@ Task<long> w_executor(long n) {
     co_return total;
 }
 
+// --- floor: spawn's memory, and nothing else ---------------------------------------------------
+
+/// Not an anchor workload: takes from the engine's allocator the frame and the record of n spawned
+/// tasks (the sizes spawn reports in bytes_per_task), writes to each and frees them all, running
+/// nothing. That is the fresh memory a spawn run must fault in and the allocator calls it makes,
+/// alone — the part of spawn no scheduling work can remove (bench/compare sets it beside spawn).
+Task<long> w_floor(long n) {
+    constexpr std::size_t frame_bytes =
+        64;  // identity's frame: spawn's bytes_per_task less the record
+    constexpr std::size_t record_bytes = sizeof(detail::TaskState<long>);
+    std::vector<void*> blocks;  // what spawn's vectors of handles and results hold, 16 B a task
+    blocks.reserve(2 * static_cast<std::size_t>(n));
+    for (long i = 0; i < n; ++i) {
+        auto* frame = static_cast<long*>(detail::allocate_frame(frame_bytes));
+        auto* record = static_cast<long*>(detail::allocate_record(record_bytes));
+        *frame = i;
+        *record = i;
+        blocks.push_back(frame);
+        blocks.push_back(record);
+    }
+    long sum = 0;
+    for (std::size_t i = 0; i < blocks.size(); i += 2) {
+        sum += *static_cast<long*>(blocks[i + 1]);
+        detail::free_frame(blocks[i], frame_bytes);
+        detail::free_record(blocks[i + 1], record_bytes);
+    }
+    co_return sum;
+}
+
 // --- the driver ------------------------------------------------------------------------------
 
 struct Workload {
@@ -155,10 +186,11 @@ constexpr Workload workloads[] = {
     {"spawn", w_spawn, 1'000'000, true},  {"sleep", w_sleep, 100'000, true},
     {"queue", w_queue, 1'000'000, false}, {"semaphore", w_semaphore, 100'000, false},
     {"yield", w_yield, 1'000'000, false}, {"executor", w_executor, 100'000, false},
+    {"floor", w_floor, 1'000'000, false},
 };
 
 long expected(std::string_view workload, long n) {
-    if (workload == "spawn" || workload == "queue") return n * (n - 1) / 2;
+    if (workload == "spawn" || workload == "queue" || workload == "floor") return n * (n - 1) / 2;
     if (workload == "executor") return n * (n - 1);
     return n;
 }
@@ -191,8 +223,9 @@ Task<void> measured(const Workload* w, long n, Measured* m) {
 }
 
 int usage() {
-    std::fputs("usage: asynclab-bench {spawn|sleep|queue|semaphore|yield|executor} [N] [--trace]\n",
-               stderr);
+    std::fputs(
+        "usage: asynclab-bench {spawn|sleep|queue|semaphore|yield|executor|floor} [N] [--trace]\n",
+        stderr);
     return 2;
 }
 
