@@ -68,7 +68,8 @@ Duration scaled(Duration d, double speed) {
 /// without a trace.
 void log(const PoolJob& job, std::string_view what, std::optional<Duration> t = std::nullopt) {
     if (Trace* trace = job.loop->trace()) {
-        trace->record(TraceEvent{t ? *t : job.loop->now(), job.task, EventType::Log, WaitKind::None,
+        trace->record(TraceEvent{t ? *t : job.loop->now(), static_cast<std::uint32_t>(job.task),
+                                 EventType::Log, WaitKind::None,
                                  fmt::format("job {} {}", job.number, what), channel::pool});
     }
 }

@@ -128,12 +128,12 @@ void Loop::report(const std::string& message) {
     }
 }
 
-void Loop::record(EventType type, std::string_view detail, WaitKind wait, std::string_view channel,
+void Loop::record(EventType type, std::string detail, WaitKind wait, std::string_view channel,
                   const detail::TaskCore* task) {
     if (options_.trace == nullptr) return;
     if (task == nullptr) task = current_;
-    options_.trace->record(TraceEvent{now(), task != nullptr ? task->id() : 0, type, wait,
-                                      std::string(detail), channel});
+    const auto id = static_cast<std::uint32_t>(task != nullptr ? task->id() : 0);
+    options_.trace->record(TraceEvent{now(), id, type, wait, std::move(detail), channel});
 }
 
 void Loop::task_created(detail::TaskCore& task, std::string_view name) {

@@ -276,8 +276,8 @@ void TaskCore::abandon() noexcept {
     release();
 }
 
-void TaskCore::trace(EventType type, std::string_view detail) const {
-    if (loop_->trace() != nullptr) loop_->record(type, detail, WaitKind::None, {}, this);
+void TaskCore::trace(EventType type, std::string detail) const {
+    if (loop_->trace() != nullptr) loop_->record(type, std::move(detail), WaitKind::None, {}, this);
 }
 
 }  // namespace asynclab::detail

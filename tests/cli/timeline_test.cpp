@@ -334,7 +334,7 @@ TEST_CASE("a run cut short: tasks still waiting run to the end of the lane, said
     Trace trace;
     trace.add_task({1, "main", 0});
     trace.add_task({2, "stuck", 1});
-    const auto record = [&](double t, std::uint64_t task, EventType type, WaitKind wait = {},
+    const auto record = [&](double t, std::uint32_t task, EventType type, WaitKind wait = {},
                             std::string detail = {}) {
         trace.record({secs(t), task, type, wait, std::move(detail), {}});
     };

@@ -112,7 +112,7 @@ class Loop {
     [[nodiscard]] std::size_t live_tasks() const noexcept { return live_tasks_; }
 
     /// Records an event for `task` (nullptr: the current task) when tracing is on.
-    void record(EventType type, std::string_view detail = {}, WaitKind wait = WaitKind::None,
+    void record(EventType type, std::string detail = {}, WaitKind wait = WaitKind::None,
                 std::string_view channel = {}, const detail::TaskCore* task = nullptr);
 
     // --- engine internals ------------------------------------------------------------------

@@ -33,7 +33,8 @@ class TaskState final : public TaskCore {
 
     [[nodiscard]] std::string result_text() const override {
         if (!has_value_) return {};
-        return result_literal(value_).value_or(std::string());
+        auto literal = result_literal(value_);
+        return literal ? std::move(*literal) : std::string();
     }
 
   private:

@@ -21,7 +21,8 @@ std::optional<std::string> result_literal(const T& value) {
     if constexpr (std::is_same_v<T, bool>) {
         return value ? "true" : "false";
     } else if constexpr (std::is_integral_v<T>) {
-        return fmt::format_int(value).str();  // a traced spawn of a million tasks makes a million
+        const fmt::format_int digits(value);  // a traced spawn of a million tasks makes a million
+        return std::string(digits.data(), digits.size());
     } else if constexpr (std::is_floating_point_v<T>) {
         return std::isfinite(value) ? fmt::format("{}", value)
                                     : detail::json_quoted(fmt::format("{}", value));
