@@ -2,6 +2,9 @@
 // both clocks, signals.
 #include <chrono>
 #include <csignal>
+#include <cstdint>
+#include <cstring>
+#include <vector>
 
 #include "harness.hpp"
 
@@ -262,4 +265,52 @@ TEST_CASE("a signal handler runs on the loop thread and can cancel the work") {
 
 TEST_CASE("spawn outside a running loop is an error, not a crash") {
     CHECK_THROWS_AS(spawn(chatty("x", 1)), RuntimeError);
+}
+
+TEST_CASE("a completed task's value is the detail of its Completed event, as a JSON literal") {
+    Harness h;
+    h.loop.run([]() -> Task<void> {
+        auto n = spawn([]() -> Task<int> { co_return 42; }(), "n");
+        auto s = spawn([]() -> Task<std::string> { co_return "a \"b\""; }(), "s");
+        auto v = spawn([]() -> Task<void> { co_return; }(), "v");
+        auto f = spawn(
+            []() -> Task<int> {
+                throw ValueError("no");
+                co_return 0;
+            }(),
+            "f");
+        co_await settled(n);
+        co_await settled(s);
+        co_await settled(v);
+        co_await settled(f);
+        CHECK(f.exception() != nullptr);
+    }());
+    CHECK(h.events({EventType::Completed, EventType::Failed}) ==
+          Lines{"0.000 n completed 42", "0.000 s completed \"a \\\"b\\\"\"", "0.000 v completed",
+                "0.000 f failed ValueError: no", "0.000 main completed"});
+}
+
+TEST_CASE("frames and records come from memory blocks that grow past a huge page, aligned") {
+    // Several megabytes of records: the allocator moves from its small chunks to 2 MiB ones.
+    constexpr std::size_t count = 40'000;
+    constexpr std::size_t size = 136;  // not a multiple of 16: blocks still start 16-aligned
+    auto& stats = detail::allocation_stats();
+    const auto live = stats.live_records;
+    std::vector<unsigned char*> blocks;
+    std::size_t misaligned = 0;
+    for (std::size_t i = 0; i < count; ++i) {
+        auto* p = static_cast<unsigned char*>(detail::allocate_record(size));
+        misaligned += reinterpret_cast<std::uintptr_t>(p) % 16 != 0 ? 1 : 0;
+        std::memset(p, static_cast<int>(i & 0xFF), size);
+        blocks.push_back(p);
+    }
+    CHECK(misaligned == 0);
+    CHECK(stats.live_records == live + static_cast<std::int64_t>(count));
+    std::size_t intact = 0;
+    for (std::size_t i = 0; i < count; ++i) {
+        intact += blocks[i][0] == (i & 0xFF) && blocks[i][size - 1] == (i & 0xFF) ? 1 : 0;
+    }
+    CHECK(intact == count);  // no two blocks overlap
+    for (auto* p : blocks) detail::free_record(p, size);
+    CHECK(stats.live_records == live);
 }
