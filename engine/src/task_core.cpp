@@ -172,6 +172,11 @@ void TaskCore::root_returned(std::exception_ptr error) noexcept {
     returned_ = true;
 }
 
+// Every step asks, and a loop seldom traces: defined here, ahead of step(), to be inlined.
+inline void TaskCore::trace(EventType type) const {
+    if (loop_->trace() != nullptr) loop_->record(type, {}, WaitKind::None, {}, this);
+}
+
 void TaskCore::run_step(ReadyNode& self) noexcept {
     static_cast<TaskCore&>(static_cast<TimerNode&>(self)).step();
 }

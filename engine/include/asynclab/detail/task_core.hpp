@@ -186,7 +186,8 @@ class TaskCore : public RegistryLink, public TimerNode {
     static void report_to_watcher(ReadyNode& self) noexcept;
     void step() noexcept;
     void finish() noexcept;
-    void trace(EventType type, std::string detail = {}) const;
+    void trace(EventType type) const;
+    void trace(EventType type, std::string detail) const;
     [[nodiscard]] std::exception_ptr error() const noexcept {
         return extras_ ? extras_->error : nullptr;
     }
