@@ -252,7 +252,7 @@ bool Loop::wait_for_work() {
 }
 
 void Loop::poll_if_due() {
-    bool due = pool_finished_.load(std::memory_order_acquire) > 0;
+    bool due = pool_finished_.count.load(std::memory_order_acquire) != pool_acknowledged_;
     if (!due && !uv_->signals.empty()) {
         due = coarse_now_ns() - last_poll_ns_ >= signal_poll_interval_ns;
     }

@@ -126,13 +126,14 @@ class Loop {
     /// Thread-pool work in flight keeps the loop waiting (and the virtual clock still).
     void pool_job_started() noexcept { ++pool_in_flight_; }
     void pool_job_delivered() noexcept { --pool_in_flight_; }
-    /// Called on a pool thread when a job's work is over: the loop polls libuv promptly.
+    /// Called on a pool thread when a job's work is over: the loop polls libuv promptly, until
+    /// as many jobs have been acknowledged (on the loop thread, as their results arrive). Two
+    /// counts, each written by one side, rather than one both sides change: a job then costs
+    /// the pool's thread one atomic add and the loop thread none.
     void pool_job_finished_off_thread() noexcept {
-        pool_finished_.fetch_add(1, std::memory_order_release);
+        pool_finished_.count.fetch_add(1, std::memory_order_release);
     }
-    void pool_job_acknowledged() noexcept {
-        pool_finished_.fetch_sub(1, std::memory_order_relaxed);
-    }
+    void pool_job_acknowledged() noexcept { ++pool_acknowledged_; }
     [[nodiscard]] detail::PoolState& pool_state() noexcept { return pool_state_; }
     /// Hands this turn's real pool jobs to libuv (executor.cpp): at the end of every turn, and
     /// before the loop thread blocks on purpose (block_loop).
@@ -169,9 +170,12 @@ class Loop {
     std::uint64_t next_task_id_ = 1;
     std::size_t live_tasks_ = 0;
     std::size_t pool_in_flight_ = 0;
-    // Pool threads write this while the loop thread works on the fields around it: a line of its
-    // own keeps their writes from taking those fields' cache line away from the loop thread.
-    alignas(64) std::atomic<std::size_t> pool_finished_{0};
+    std::size_t pool_acknowledged_ = 0;
+    // Pool threads write this while the loop thread works on the fields around it: a cache line
+    // of its own (the struct's alignment pads it to one) keeps their writes off those fields.
+    struct alignas(64) {
+        std::atomic<std::size_t> count{0};
+    } pool_finished_;
     Duration virtual_now_{0};
     std::uint64_t real_start_ns_ = 0;
     std::uint64_t last_poll_ns_ = 0;  // on the coarse clock (loop.cpp)
