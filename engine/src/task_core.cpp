@@ -143,10 +143,7 @@ void TaskCore::remove_done_waiter(DoneWaiter& waiter) noexcept {
 bool TaskCore::try_watch(TaskWatcher& w) noexcept {
     if (watcher_ != nullptr || !done_waiters_.empty()) return false;
     watcher_ = &w;
-    if (done()) {
-        fire = &report_to_watcher;
-        loop_->schedule(*this);
-    }
+    if (done()) queue_report();
     return true;
 }
 
@@ -155,6 +152,11 @@ void TaskCore::unwatch(TaskWatcher& w) noexcept {
     watcher_ = nullptr;
     // A pending task's entry may be queued for its own step; a done one's only for the report.
     if (done() && TimerNode::linked()) TimerNode::unlink();
+}
+
+void TaskCore::queue_report() noexcept {
+    fire = &report_to_watcher;
+    loop_->schedule(*this);
 }
 
 void TaskCore::report_to_watcher(ReadyNode& self) noexcept {
@@ -262,10 +264,7 @@ void TaskCore::finish() noexcept {
     }
     loop_->task_finished();
     // Told in the order they began to wait; a watcher came when no one else waited, so first.
-    if (watcher_ != nullptr) {
-        fire = &report_to_watcher;
-        loop_->schedule(*this);
-    }
+    if (watcher_ != nullptr) queue_report();
     // The waiters move to a plain list first, so that one of them leaving while another is told
     // needs no head to fix (remove_done_waiter).
     IntrusiveList<DoneWaiter> waiters;

@@ -54,6 +54,9 @@ std::string_view to_string(WaitKind kind) noexcept {
     return "?";
 }
 
+// A traced run of a million tasks records three million events: keep an eye on their size.
+static_assert(sizeof(void*) != 8 || sizeof(TraceEvent) == 64, "TraceEvent grew: count its bytes");
+
 void Trace::record(TraceEvent event) {
     if (!event.channel.empty()) {
         // A handful of channels in all: a scan beats any map.

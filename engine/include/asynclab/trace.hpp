@@ -47,7 +47,6 @@ inline constexpr std::string_view output = "output";
 inline constexpr std::string_view engine = "engine";
 }  // namespace channel
 
-// 64 bytes: a traced run of a million tasks records three million of these.
 struct TraceEvent {
     Duration t{};
     /// The task's id; 0: the loop itself, outside any task. 32 bits, beside the two enums, keep

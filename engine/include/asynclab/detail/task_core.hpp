@@ -183,6 +183,8 @@ class TaskCore : public RegistryLink, public TimerNode {
     [[noreturn]] void throw_not_completed();
     static void run_step(ReadyNode& self) noexcept;
     static void on_sleep_timer(ReadyNode& self) noexcept;
+    /// The done task's own ready entry takes its watcher's report to the next turn.
+    void queue_report() noexcept;
     static void report_to_watcher(ReadyNode& self) noexcept;
     void step() noexcept;
     void finish() noexcept;
