@@ -218,35 +218,28 @@ Task<void> await_then_spawn(TaskHandle<int> child, double delay) {
 
 }  // namespace
 
-TEST_CASE("a task awaited before it is gathered wakes its awaiter before gather's report runs") {
-    {
-        Harness h;
-        h.loop.run([]() -> Task<void> {
-            auto child = spawn(one_after(1.0), "child");
-            spawn(await_then_spawn(child, 0.0), "a");
-            co_await sleep(secs(0.5));
-            std::vector children{child};
-            co_await gather(std::move(children));
-            print("gather woke");
-        }());
-        // a's step spawns x before gather's report wakes main: x runs first.
-        CHECK(h.output() == Lines{"1.000 a woke", "1.000 x x runs", "1.000 main gather woke"});
-    }
-    check_no_leaks();
+/// What is printed when task "a" starts awaiting a child at `await_at` and main gathers it at
+/// `gather_at`; the child ends at 1.0.
+Lines wake_order(double await_at, double gather_at) {
+    Harness h;
+    h.loop.run([](double awaiting, double gathering) -> Task<void> {
+        auto child = spawn(one_after(1.0), "child");
+        spawn(await_then_spawn(child, awaiting), "a");
+        co_await sleep(secs(gathering));
+        std::vector children{child};
+        co_await gather(std::move(children));
+        print("gather woke");
+    }(await_at, gather_at));
+    return h.output();
 }
 
-TEST_CASE("a task gathered before it is awaited has gather's report run before its awaiter") {
-    {
-        Harness h;
-        h.loop.run([]() -> Task<void> {
-            auto child = spawn(one_after(1.0), "child");
-            spawn(await_then_spawn(child, 0.5), "a");
-            std::vector children{child};
-            co_await gather(std::move(children));
-            print("gather woke");
-        }());
-        CHECK(h.output() == Lines{"1.000 a woke", "1.000 main gather woke", "1.000 x x runs"});
-    }
+TEST_CASE("whoever began to wait for a task first is told first: an awaiter or gather's report") {
+    // Awaited first: a's step spawns x before gather's report wakes main, so x runs first.
+    CHECK(wake_order(0.0, 0.5) ==
+          Lines{"1.000 a woke", "1.000 x x runs", "1.000 main gather woke"});
+    // Gathered first: the report runs before a's step, so main wakes before x runs.
+    CHECK(wake_order(0.5, 0.0) ==
+          Lines{"1.000 a woke", "1.000 main gather woke", "1.000 x x runs"});
     check_no_leaks();
 }
 
