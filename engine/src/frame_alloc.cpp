@@ -82,7 +82,7 @@ thread_local constinit Arena arena;
             const std::size_t head =
                 (huge_page_bytes - address % huge_page_bytes) % huge_page_bytes;
             if (head > 0) munmap(start, head);
-            if (head < huge_page_bytes) munmap(start + head + bytes, huge_page_bytes - head);
+            munmap(start + head + bytes, huge_page_bytes - head);  // head < 2 MiB: never empty
             madvise(start + head, bytes, MADV_HUGEPAGE);
             return start + head;
         }
