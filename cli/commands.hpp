@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "asynclab/lessons/lesson.hpp"
-#include "terminal.hpp"
+#include "terminal/terminal.hpp"
 
 namespace asynclab::cli {
 

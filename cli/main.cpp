@@ -13,7 +13,7 @@
 #include "asynclab/lessons/lesson.hpp"
 #include "asynclab/lessons/text.hpp"
 #include "commands.hpp"
-#include "quiz.hpp"
+#include "quiz/quiz.hpp"
 
 namespace {
 

@@ -5,7 +5,7 @@
 #include <map>
 #include <memory>
 
-#include "chrome_trace.hpp"
+#include "run/chrome_trace.hpp"
 #include "demo_programs.hpp"
 
 using namespace asynclab;

@@ -10,7 +10,7 @@
 
 #include <csignal>
 
-#include "progress_store.hpp"
+#include "progress/progress_store.hpp"
 #include "quiz_spawn.hpp"
 
 using namespace asynclab::cli;

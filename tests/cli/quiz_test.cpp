@@ -9,7 +9,7 @@
 #include "asynclab/lessons/lesson.hpp"
 #include "asynclab/lessons/text.hpp"
 #include "commands.hpp"
-#include "quiz.hpp"
+#include "quiz/quiz.hpp"
 #include "quiz_helpers.hpp"
 
 using namespace asynclab;

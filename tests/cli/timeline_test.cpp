@@ -8,8 +8,8 @@
 #include <sstream>
 
 #include "demo_programs.hpp"
-#include "segments.hpp"
-#include "timeline.hpp"
+#include "run/segments.hpp"
+#include "run/timeline.hpp"
 
 using namespace asynclab;
 using namespace asynclab::testing;

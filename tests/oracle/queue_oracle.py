@@ -1,4 +1,4 @@
-"""Lesson 3's backpressure demo as plain asyncio: the oracle for lessons/src/03_queue.cpp.
+"""Lesson 3's backpressure demo as plain asyncio: the oracle for lessons/cpp/03_queue.cpp.
 
 Line for line the same program as the C++ demo (same tasks, same spawn order, same prints), on
 asyncio's own Queue. virtual_asyncio runs it on a virtual clock and prints what it printed, with

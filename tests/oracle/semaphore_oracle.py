@@ -1,4 +1,4 @@
-"""Lesson 4's demos as plain asyncio: the oracle for lessons/src/04_semaphore.cpp.
+"""Lesson 4's demos as plain asyncio: the oracle for lessons/cpp/04_semaphore.cpp.
 
 Line for line the same programs as the C++ demos (same tasks, same spawn order, same prints), on
 asyncio's own Semaphore, Lock and Event. virtual_asyncio runs one on a virtual clock and prints

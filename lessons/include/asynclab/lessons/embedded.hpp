@@ -8,7 +8,7 @@
 namespace asynclab::lessons {
 
 struct EmbeddedFile {
-    std::string_view path;  ///< Relative to the repository root: "lessons/src/01_tasks.cpp".
+    std::string_view path;  ///< Relative to the repository root: "lessons/cpp/01_tasks.cpp".
     std::string_view text;
 };
 

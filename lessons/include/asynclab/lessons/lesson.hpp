@@ -55,7 +55,7 @@ struct DemoSpec {
 struct Lesson {
     int number;
     std::string slug;
-    std::string source_file;  ///< The file `show --code` prints: "lessons/src/01_tasks.cpp".
+    std::string source_file;  ///< The file `show --code` prints: "lessons/cpp/01_tasks.cpp".
     std::vector<KnobSpec> knobs;
     std::vector<DemoSpec> demos;
     /// Lets a lesson shape its loops from its knobs (lesson 5 sizes the thread pool).

@@ -1,0 +1,80 @@
+// `asynclab show N [--code]`: read a lesson, or the C++ that `run N` executes.
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "asynclab/lessons/embedded.hpp"
+#include "asynclab/lessons/text.hpp"
+#include "commands.hpp"
+#include "terminal/text_wrap.hpp"
+
+namespace asynclab::cli {
+
+namespace {
+
+std::string_view lesson_source(const lessons::Lesson& lesson) {
+    const auto files = lessons::embedded_sources();
+    auto it = std::find_if(files.begin(), files.end(), [&](const lessons::EmbeddedFile& f) {
+        return f.path == lesson.source_file;
+    });
+    if (it == files.end()) throw std::runtime_error("the lesson's source is not in this build");
+    return it->text;
+}
+
+}  // namespace
+
+int show_command(int number, bool code, bool json, const Terminal& term) {
+    const lessons::Lesson& lesson = require_lesson(number);
+    const lessons::LessonText& text = lessons::lesson_text(number);
+    if (code) {
+        if (json) {
+            fmt::print("{}\n", nlohmann::ordered_json{{"file", lesson.source_file},
+                                                      {"source", lesson_source(lesson)}}
+                                   .dump(2));
+        } else {
+            fmt::print("{}", lesson_source(lesson));
+        }
+        return exit_ok;
+    }
+    if (json) {
+        nlohmann::ordered_json demos = nlohmann::ordered_json::array();
+        for (const auto& d : lesson.demos) {
+            const lessons::DemoText* t = text.demo(d.id);
+            demos.push_back({{"id", d.id},
+                             {"title", t ? t->title : ""},
+                             {"explain", t ? t->explain : ""},
+                             {"takeaway", t ? t->takeaway : ""}});
+        }
+        nlohmann::ordered_json knobs = nlohmann::ordered_json::array();
+        for (const auto& k : lesson.knobs)
+            knobs.push_back({{"name", k.name}, {"default", k.default_text}, {"help", k.help}});
+        fmt::print("{}\n", nlohmann::ordered_json{{"number", lesson.number},
+                                                  {"slug", lesson.slug},
+                                                  {"title", text.title},
+                                                  {"summary", text.summary},
+                                                  {"intro", text.intro},
+                                                  {"knobs", knobs},
+                                                  {"demos", demos}}
+                               .dump(2));
+        return exit_ok;
+    }
+    fmt::print("{}\n\n", term.paint(fmt::format("Lesson {} · {}", lesson.number, text.title),
+                                    Style::Heading));
+    fmt::print("{}\n", wrap_paragraphs(text.intro, term.width));
+    for (std::size_t i = 0; i < lesson.demos.size(); ++i) {
+        const lessons::DemoText* t = text.demo(lesson.demos[i].id);
+        if (t == nullptr) continue;
+        fmt::print("{}\n",
+                   term.paint(fmt::format("{}. {} — {}", i + 1, lesson.demos[i].id, t->title),
+                              Style::Bold));
+        fmt::print("{}\n", wrap_paragraphs(t->explain, term.width, 3));
+        fmt::print("{}\n", wrap_paragraphs(t->takeaway, term.width, 3));
+    }
+    std::string knobs;
+    for (const auto& k : lesson.knobs) knobs += fmt::format(" --{} {}", k.name, k.default_text);
+    fmt::print("Run it: asynclab run {}{}   ·   its code: asynclab show {} --code\n", lesson.number,
+               knobs, lesson.number);
+    return exit_ok;
+}
+
+}  // namespace asynclab::cli

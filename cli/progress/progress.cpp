@@ -1,0 +1,145 @@
+// The progress model and its JSON. Reading is strict (every field of the expected type) because a
+// half-understood file would be written back half-lost; the store sets such a file aside instead.
+#include "progress/progress.hpp"
+
+#include <fmt/format.h>
+
+#include <charconv>
+#include <chrono>
+#include <ctime>
+
+#include "asynclab/lessons/lesson.hpp"
+
+namespace asynclab::cli {
+
+namespace {
+
+using Json = nlohmann::json;
+
+int count_field(const Json& entry, const char* name, const std::string& where) {
+    const auto it = entry.find(name);
+    if (it == entry.end()) return 0;
+    if (!it->is_number_integer() || it->get<long long>() < 0 ||
+        it->get<long long>() > 1'000'000'000) {
+        throw ProgressFormatError(fmt::format("{}.{} is not a count", where, name));
+    }
+    return it->get<int>();
+}
+
+std::string text_field(const Json& entry, const char* name, const std::string& where) {
+    const auto it = entry.find(name);
+    if (it == entry.end() || it->is_null()) return {};
+    if (!it->is_string()) throw ProgressFormatError(fmt::format("{}.{} is not text", where, name));
+    return it->get<std::string>();
+}
+
+std::optional<Score> score_field(const Json& entry, const std::string& where) {
+    const auto it = entry.find("best_score");
+    if (it == entry.end() || it->is_null()) return std::nullopt;
+    if (!it->is_object())
+        throw ProgressFormatError(fmt::format("{}.best_score is not an object", where));
+    Score s{count_field(*it, "right", where + ".best_score"),
+            count_field(*it, "total", where + ".best_score")};
+    if (s.total == 0 || s.right > s.total)
+        throw ProgressFormatError(fmt::format("{}.best_score is impossible", where));
+    return s;
+}
+
+LessonProgress lesson_from_json(const Json& entry, const std::string& where) {
+    if (!entry.is_object()) throw ProgressFormatError(fmt::format("{} is not an object", where));
+    LessonProgress p;
+    p.runs = count_field(entry, "runs", where);
+    p.quiz_attempts = count_field(entry, "quiz_attempts", where);
+    p.best = score_field(entry, where);
+    if (const auto it = entry.find("passed"); it != entry.end()) {
+        if (!it->is_boolean())
+            throw ProgressFormatError(fmt::format("{}.passed is not true or false", where));
+        p.passed = it->get<bool>();
+    }
+    p.last_run = text_field(entry, "last_run", where);
+    p.last_quiz = text_field(entry, "last_quiz", where);
+    return p;
+}
+
+}  // namespace
+
+LessonProgress Progress::of(int lesson) const {
+    const auto it = lessons.find(lesson);
+    return it == lessons.end() ? LessonProgress{} : it->second;
+}
+
+void Progress::record_run(int lesson, const std::string& when) {
+    LessonProgress& p = lessons[lesson];
+    ++p.runs;
+    p.last_run = when;
+}
+
+void Progress::record_quiz(int lesson, Score score, bool passed, const std::string& when) {
+    LessonProgress& p = lessons[lesson];
+    ++p.quiz_attempts;
+    if (!p.best || score.better_than(*p.best)) p.best = score;
+    p.passed = p.passed || passed;  // a later, weaker attempt does not un-pass a lesson
+    p.last_quiz = when;
+}
+
+nlohmann::ordered_json progress_to_json(const Progress& progress) {
+    nlohmann::ordered_json rows = nlohmann::ordered_json::object();
+    for (const auto& [number, p] : progress.lessons) {
+        const lessons::Lesson* lesson = lessons::find_lesson(number);
+        nlohmann::ordered_json best = nullptr;
+        if (p.best)
+            best = {
+                {"right", p.best->right}, {"total", p.best->total}, {"percent", p.best->percent()}};
+        rows[std::to_string(number)] = {
+            {"slug", lesson != nullptr ? nlohmann::ordered_json(lesson->slug)
+                                       : nlohmann::ordered_json(nullptr)},
+            {"runs", p.runs},
+            {"quiz_attempts", p.quiz_attempts},
+            {"best_score", best},
+            {"passed", p.passed},
+            {"last_run", p.last_run.empty() ? nlohmann::ordered_json(nullptr)
+                                            : nlohmann::ordered_json(p.last_run)},
+            {"last_quiz", p.last_quiz.empty() ? nlohmann::ordered_json(nullptr)
+                                              : nlohmann::ordered_json(p.last_quiz)}};
+    }
+    return {
+        {"format", progress_format}, {"version", progress_version}, {"lessons", std::move(rows)}};
+}
+
+Progress progress_from_json(const Json& doc) {
+    if (!doc.is_object() || doc.value("format", Json()) != progress_format) {
+        throw ProgressFormatError("it is not an asynclab progress file");
+    }
+    const auto version = doc.find("version");
+    if (version == doc.end() || !version->is_number_integer() || version->get<long long>() < 1) {
+        throw ProgressFormatError("its version is missing or invalid");
+    }
+    if (version->get<long long>() > progress_version) {
+        throw ProgressTooNew(
+            fmt::format("it was written by a newer asynclab (format version {})", version->dump()));
+    }
+    Progress progress;
+    const auto rows = doc.find("lessons");
+    if (rows == doc.end()) return progress;
+    if (!rows->is_object()) throw ProgressFormatError("'lessons' is not an object");
+    for (const auto& [key, entry] : rows->items()) {
+        int number = 0;
+        const auto [end, ec] = std::from_chars(key.data(), key.data() + key.size(), number);
+        if (ec != std::errc{} || end != key.data() + key.size() || number < 1) {
+            throw ProgressFormatError(fmt::format("lesson key '{}' is not a lesson number", key));
+        }
+        progress.lessons[number] = lesson_from_json(entry, "lessons." + key);
+    }
+    return progress;
+}
+
+std::string utc_now() {
+    const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+    std::tm tm{};
+    gmtime_r(&now, &tm);
+    char buf[32];
+    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return buf;
+}
+
+}  // namespace asynclab::cli

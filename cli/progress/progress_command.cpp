@@ -1,0 +1,164 @@
+// `asynclab progress [--reset]`: what the learner has done, lesson by lesson, and the one command
+// that erases it — only after a yes typed on a terminal, or --yes.
+#include <unistd.h>
+
+#include <fmt/format.h>
+
+#include <cstdio>
+#include <cstdlib>
+
+#include "asynclab/lessons/lesson.hpp"
+#include "asynclab/lessons/text.hpp"
+#include "commands.hpp"
+#include "progress/progress_store.hpp"
+#include "progress/progress_view.hpp"
+
+namespace asynclab::cli {
+
+namespace {
+
+std::string score_text(const LessonProgress& p, bool unicode) {
+    if (!p.best) return unicode ? "—" : "-";
+    return fmt::format("{}/{} {:>3}%", p.best->right, p.best->total, p.best->percent());
+}
+
+std::string plural(int n, const char* word) {
+    return fmt::format("{} {}{}", n, word, n == 1 ? "" : "s");
+}
+
+std::string summary(const Progress& progress) {
+    int passed = 0, attempts = 0, runs = 0;
+    for (const auto& [n, p] : progress.lessons) {
+        passed += p.passed ? 1 : 0;
+        attempts += p.quiz_attempts;
+        runs += p.runs;
+    }
+    return fmt::format("{} passed, {}, {}", plural(passed, "lesson"),
+                       plural(attempts, "quiz attempt"), plural(runs, "run"));
+}
+
+bool confirmed(const std::string& question) {
+    std::fprintf(stderr, "%s [y/N] ", question.c_str());
+    std::fflush(stderr);
+    char* buf = nullptr;
+    std::size_t cap = 0;
+    const ssize_t n = ::getline(&buf, &cap, stdin);
+    std::string answer = n > 0 ? std::string(buf, static_cast<std::size_t>(n)) : "";
+    std::free(buf);
+    if (n < 0) std::fputc('\n', stderr);
+    while (!answer.empty() &&
+           (answer.back() == '\n' || answer.back() == '\r' || answer.back() == ' '))
+        answer.pop_back();
+    return answer == "y" || answer == "Y" || answer == "yes" || answer == "Yes" || answer == "YES";
+}
+
+int reset(const ProgressArgs& args, ProgressStore& store) {
+    if (!args.yes) {
+        if (isatty(STDIN_FILENO) != 1) {
+            throw UsageError(
+                "progress --reset erases all progress: confirm it on a terminal, or add --yes");
+        }
+        const std::string question = fmt::format("Erase all progress ({}) kept in {}?",
+                                                 summary(store.load()), store.file().string());
+        if (!confirmed(question)) {
+            fmt::print("Nothing was erased.\n");
+            return exit_failed;
+        }
+    }
+    if (!store.update([](Progress& p) { p = Progress{}; })) return exit_failed;
+    if (args.json) {
+        fmt::print(
+            "{}\n",
+            nlohmann::ordered_json{{"erased", true}, {"file", store.file().string()}}.dump(2));
+    } else {
+        fmt::print("Progress erased.\n");
+    }
+    return exit_ok;
+}
+
+}  // namespace
+
+int next_lesson(const Progress& progress) {
+    for (const lessons::Lesson* l : lessons::all_lessons()) {
+        if (!progress.of(l->number).passed) return l->number;
+    }
+    return 0;
+}
+
+Status lesson_status(const LessonProgress& p, const Terminal& term) {
+    if (p.passed) return {term.unicode ? "✓ passed" : "passed", Style::Good};
+    if (p.best) return {fmt::format("quiz {}%", p.best->percent()), Style::Warn};
+    if (p.runs > 0)
+        return {fmt::format("ran {}{}", p.runs, term.unicode ? "×" : "x"), Style::Accent};
+    return {"new", Style::Dim};
+}
+
+std::string next_step(const Progress& progress) {
+    const int n = next_lesson(progress);
+    if (n == 0) return "Every lesson passed. Well done.";
+    if (progress.of(n).runs == 0)
+        return fmt::format("Next: asynclab run {}, then asynclab quiz {}.", n, n);
+    return fmt::format("Next: asynclab quiz {}.", n);
+}
+
+nlohmann::ordered_json lesson_progress_json(const LessonProgress& p) {
+    using Json = nlohmann::ordered_json;
+    return {{"runs", p.runs},
+            {"quiz_attempts", p.quiz_attempts},
+            {"best_score", p.best ? Json{{"right", p.best->right},
+                                         {"total", p.best->total},
+                                         {"percent", p.best->percent()}}
+                                  : Json(nullptr)},
+            {"passed", p.passed},
+            {"last_run", p.last_run.empty() ? Json(nullptr) : Json(p.last_run)},
+            {"last_quiz", p.last_quiz.empty() ? Json(nullptr) : Json(p.last_quiz)}};
+}
+
+int progress_command(const ProgressArgs& args, const Terminal& term) {
+    ProgressStore store = ProgressStore::from_environment();
+    if (args.reset) return reset(args, store);
+    const Progress progress = store.load();
+    if (args.json) {
+        nlohmann::ordered_json rows = nlohmann::ordered_json::array();
+        for (const lessons::Lesson* l : lessons::all_lessons()) {
+            nlohmann::ordered_json row = {{"number", l->number}, {"slug", l->slug}};
+            row.update(lesson_progress_json(progress.of(l->number)));
+            rows.push_back(std::move(row));
+        }
+        const int next = next_lesson(progress);
+        fmt::print(
+            "{}\n",
+            nlohmann::ordered_json{
+                {"file", store.file().empty() ? nlohmann::ordered_json(nullptr)
+                                              : nlohmann::ordered_json(store.file().string())},
+                {"lessons", std::move(rows)},
+                {"next",
+                 next == 0 ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(next)}}
+                .dump(2));
+        return exit_ok;
+    }
+    fmt::print("{}\n", term.paint("Your progress", Style::Heading));
+    if (!store.file().empty())
+        fmt::print("{}\n",
+                   term.paint(fmt::format("kept in {}", store.file().string()), Style::Dim));
+    fmt::print("\n{}\n", term.paint(fmt::format("  {:<13} {:>5} {:>7}  {:<11} {}", "lesson", "runs",
+                                                "quizzes", "best score", "passed"),
+                                    Style::Bold));
+    for (const lessons::Lesson* l : lessons::all_lessons()) {
+        const LessonProgress p = progress.of(l->number);
+        const std::string passed = p.passed
+                                       ? term.paint(term.unicode ? "✓ yes" : "yes", Style::Good)
+                                       : term.paint("no", Style::Dim);
+        // "—" is one column but three bytes: pad it by hand.
+        const std::string score = score_text(p, term.unicode);
+        const std::size_t pad =
+            (p.best ? score.size() : 1) < 11 ? 11 - (p.best ? score.size() : 1) : 0;
+        fmt::print("  {} {:<11} {:>5} {:>7}  {}{} {}\n",
+                   term.paint(fmt::format("{}", l->number), Style::Accent), l->slug, p.runs,
+                   p.quiz_attempts, score, std::string(pad, ' '), passed);
+    }
+    fmt::print("\n{}. {}\n", summary(progress), next_step(progress));
+    return exit_ok;
+}
+
+}  // namespace asynclab::cli

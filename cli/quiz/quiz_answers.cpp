@@ -1,0 +1,188 @@
+// Reading answers as learners type them, and grading them. Lenient about form ("a,c", "ac",
+// "A C"; "0.3", "0.3 s", "300 ms") and strict about meaning: what cannot be read as an answer to
+// this question is reported with what would be, never guessed at and never counted wrong.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <charconv>
+#include <cmath>
+
+#include "commands.hpp"
+#include "quiz/quiz.hpp"
+
+namespace asynclab::cli {
+
+namespace {
+
+std::string_view trim(std::string_view s) {
+    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
+    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
+    return s;
+}
+
+std::string lower(std::string_view s) {
+    std::string out(s);
+    for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return out;
+}
+
+char last_letter(const QuizQuestion& q) {
+    return static_cast<char>('a' + q.choice_count() - 1);
+}
+
+std::optional<Answer> read_letters(const QuizQuestion& q, std::string_view typed,
+                                   std::string& problem) {
+    Answer a;
+    for (const char raw : lower(typed)) {
+        if (std::isspace(static_cast<unsigned char>(raw)) ||
+            std::string_view(",+;/).").find(raw) != std::string_view::npos) {
+            continue;
+        }
+        if (raw < 'a' || raw > last_letter(q)) {
+            problem = fmt::format("'{}' is not one of the choices: type a letter from a to {}",
+                                  trim(typed), last_letter(q));
+            return std::nullopt;
+        }
+        a.letters.push_back(raw - 'a');
+    }
+    std::sort(a.letters.begin(), a.letters.end());
+    a.letters.erase(std::unique(a.letters.begin(), a.letters.end()), a.letters.end());
+    if (a.letters.empty()) {
+        problem = fmt::format("type a letter from a to {}", last_letter(q));
+        return std::nullopt;
+    }
+    if (a.letters.size() > 1 && !q.several()) {
+        problem = "this question has one right answer: type a single letter";
+        return std::nullopt;
+    }
+    return a;
+}
+
+/// The factor that turns `unit` into the question's unit, or nullopt.
+std::optional<double> unit_factor(const std::string& question_unit, const std::string& unit) {
+    if (unit.empty()) return 1.0;
+    if (question_unit == "s") {
+        constexpr std::array seconds{"s", "sec", "secs", "second", "seconds"};
+        constexpr std::array millis{"ms", "msec", "msecs", "millisecond", "milliseconds"};
+        if (std::find(seconds.begin(), seconds.end(), unit) != seconds.end()) return 1.0;
+        if (std::find(millis.begin(), millis.end(), unit) != millis.end()) return 1e-3;
+        return std::nullopt;
+    }
+    const std::string u = lower(question_unit);
+    if (unit == u || unit + "s" == u || unit == u + "s") return 1.0;  // "3 step" and "1 steps" too
+    return std::nullopt;
+}
+
+std::optional<Answer> read_number(const QuizQuestion& q, std::string_view typed,
+                                  std::string& problem) {
+    const std::string unit = q.unit();
+    std::string_view s = trim(typed);
+    if (s.starts_with('+')) s.remove_prefix(1);
+    if (s.find(',') != std::string_view::npos) {
+        std::string dotted(s);
+        std::replace(dotted.begin(), dotted.end(), ',', '.');
+        problem = fmt::format("use a dot for decimals: {}, not {}", dotted, s);
+        return std::nullopt;
+    }
+    double value = 0;
+    const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), value);
+    if (ec != std::errc{} || !std::isfinite(value)) {
+        const std::string example = unit == "s"    ? "0.25 or 0.25 s"
+                                    : unit.empty() ? "3"
+                                                   : fmt::format("3 or 3 {}", unit);
+        problem = fmt::format("type a number, like {}", example);
+        return std::nullopt;
+    }
+    const std::string rest =
+        lower(trim(std::string_view(end, static_cast<std::size_t>(s.data() + s.size() - end))));
+    const std::optional<double> factor = unit_factor(unit, rest);
+    if (!factor) {
+        problem = fmt::format("'{}' is not a unit I know here: answer in {}", rest,
+                              unit.empty() ? "a plain number" : unit);
+        return std::nullopt;
+    }
+    return Answer{.letters = {}, .number = value * *factor};
+}
+
+std::string kinds(const Quiz& quiz) {
+    std::string out;
+    for (const QuizQuestion& q : quiz.questions) {
+        out += out.empty() ? "" : ", ";
+        out += q.predict() ? "number" : q.several() ? "letters" : "letter";
+    }
+    return out;
+}
+
+}  // namespace
+
+std::optional<Answer> read_answer(const QuizQuestion& q, std::string_view typed,
+                                  std::string& problem) {
+    return q.predict() ? read_number(q, typed, problem) : read_letters(q, typed, problem);
+}
+
+std::vector<Answer> read_answer_list(const Quiz& quiz, std::string_view list) {
+    std::vector<std::string_view> entries;
+    for (;;) {
+        const auto comma = list.find(',');
+        entries.push_back(trim(list.substr(0, comma)));
+        if (comma == std::string_view::npos) break;
+        list.remove_prefix(comma + 1);
+    }
+    const std::size_t n = quiz.questions.size();
+    if (entries.size() != n) {
+        throw UsageError(fmt::format(
+            "--answers gives {} answer{} but lesson {}'s quiz has {} questions, taking in order: "
+            "{} "
+            "(several letters as a+c)",
+            entries.size(), entries.size() == 1 ? "" : "s", quiz.lesson->number, n, kinds(quiz)));
+    }
+    std::vector<Answer> answers;
+    for (std::size_t i = 0; i < n; ++i) {
+        std::string problem;
+        std::optional<Answer> a = read_answer(quiz.questions[i], entries[i], problem);
+        if (!a)
+            throw UsageError(
+                fmt::format("--answers: answer {} ('{}'): {}", i + 1, entries[i], problem));
+        answers.push_back(std::move(*a));
+    }
+    return answers;
+}
+
+bool is_right(const QuizQuestion& q, const Answer& a) {
+    if (q.predict())
+        return std::fabs(a.number - q.right_value) <= q.source->predict->tolerance + 1e-9;
+    std::vector<int> right = q.source->answer;
+    std::sort(right.begin(), right.end());
+    right.erase(std::unique(right.begin(), right.end()), right.end());
+    return a.letters == right;
+}
+
+std::string format_number(double value) {
+    if (std::fabs(value - std::round(value)) < 1e-9 && std::fabs(value) < 1e15) {
+        return fmt::format("{}", std::llround(value));
+    }
+    std::string s = fmt::format("{:.6f}", value);
+    while (s.back() == '0') s.pop_back();
+    if (s.back() == '.') s.pop_back();
+    return s;
+}
+
+std::string answer_text(const QuizQuestion& q, const Answer& a) {
+    if (q.predict())
+        return q.unit().empty() ? format_number(a.number)
+                                : format_number(a.number) + " " + q.unit();
+    std::string out;
+    for (int l : a.letters)
+        out += fmt::format("{}{}", out.empty() ? "" : "+", static_cast<char>('a' + l));
+    return out;
+}
+
+std::string right_answer_text(const QuizQuestion& q) {
+    Answer a{.letters = q.source->answer, .number = q.right_value};
+    std::sort(a.letters.begin(), a.letters.end());
+    return answer_text(q, a);
+}
+
+}  // namespace asynclab::cli

@@ -1,0 +1,125 @@
+// Chrome trace-event JSON (the "JSON Array/Object Format" Perfetto imports) from the same
+// per-task segments the timeline draws.
+#include "run/chrome_trace.hpp"
+
+#include <fmt/format.h>
+
+#include <string_view>
+#include <vector>
+
+#include "run/segments.hpp"
+
+namespace asynclab::cli {
+
+namespace {
+
+using nlohmann::json;
+
+double micros(Duration d) {
+    return static_cast<double>(d.count()) / 1e3;
+}
+
+/// The text with invalid UTF-8 replaced: dump() throws on it, and lesson output is free text.
+std::string utf8(std::string_view text) {
+    return json::parse(json(text).dump(-1, ' ', false, json::error_handler_t::replace))
+        .get<std::string>();
+}
+
+json metadata(std::string_view name, int pid, std::uint64_t tid, json args) {
+    return {{"name", name}, {"ph", "M"}, {"pid", pid}, {"tid", tid}, {"args", std::move(args)}};
+}
+
+json instant(std::string name, std::string_view category, Duration t, int pid, std::uint64_t tid,
+             json args) {
+    return {{"name", std::move(name)}, {"cat", category}, {"ph", "i"},  {"s", "t"},
+            {"ts", micros(t)},         {"pid", pid},      {"tid", tid}, {"args", std::move(args)}};
+}
+
+json complete(const Segment& s, int pid, std::uint64_t tid) {
+    std::string name = "running";
+    std::string category = "running";
+    if (s.activity == Activity::NotStarted) {
+        name = category = "not started";
+    } else if (s.activity == Activity::Waiting) {
+        category = to_string(s.wait);
+        name = s.what.empty() ? category : utf8(s.what);
+    }
+    return {{"name", std::move(name)},
+            {"cat", std::move(category)},
+            {"ph", "X"},
+            {"ts", micros(s.begin)},
+            {"dur", micros(s.end - s.begin)},
+            {"pid", pid},
+            {"tid", tid}};
+}
+
+json end_instant(const TaskSegments& task, int pid) {
+    json args = json::object();
+    std::string name(to_string(task.state));
+    if (task.state == EndState::Failed) {
+        name = fmt::format("failed: {}", utf8(error_kind(task.error)));
+        args["error"] = utf8(task.error);
+    }
+    if (!task.result.empty()) {
+        json value = json::parse(task.result, nullptr, false);
+        args["result"] = value.is_discarded() ? json(utf8(task.result)) : value;
+    }
+    return instant(std::move(name), "end", task.ended, pid, task.info->id, std::move(args));
+}
+
+int breaker_level(BreakerState state) {
+    switch (state) {
+        case BreakerState::Closed:
+            return 0;
+        case BreakerState::HalfOpen:
+            return 1;
+        case BreakerState::Open:
+            return 2;
+    }
+    return 0;
+}
+
+void add_section(json& events, const TraceSection& section, int pid) {
+    events.push_back(metadata("process_name", pid, 0, {{"name", utf8(section.title)}}));
+    events.push_back(metadata("process_sort_index", pid, 0, {{"sort_index", pid}}));
+    if (section.trace == nullptr) return;
+    const Trace& trace = *section.trace;
+
+    bool loop_thread = false;
+    for (const TraceEvent& e : trace.events()) loop_thread = loop_thread || e.task == 0;
+    if (loop_thread) events.push_back(metadata("thread_name", pid, 0, {{"name", "loop"}}));
+
+    int order = 0;
+    for (const TaskSegments& task : task_segments(trace, section.duration)) {
+        const std::uint64_t tid = task.info->id;
+        events.push_back(metadata("thread_name", pid, tid, {{"name", utf8(task.info->name)}}));
+        events.push_back(metadata("thread_sort_index", pid, tid, {{"sort_index", ++order}}));
+        for (const Segment& s : task.segments) events.push_back(complete(s, pid, tid));
+        if (task.state != EndState::Unfinished) events.push_back(end_instant(task, pid));
+    }
+    for (const TraceEvent& e : trace.events()) {
+        if (e.type != EventType::Log) continue;
+        const std::string text = utf8(e.detail);
+        events.push_back(instant(text, utf8(e.channel), e.t, pid, e.task,
+                                 {{"channel", utf8(e.channel)}, {"text", text}}));
+    }
+    for (const BreakerSpan& span : breaker_spans(trace, section.duration)) {
+        events.push_back({{"name", "breaker (0 closed, 1 half-open, 2 open)"},
+                          {"ph", "C"},
+                          {"ts", micros(span.begin)},
+                          {"pid", pid},
+                          {"tid", 0},
+                          {"args", {{"state", breaker_level(span.state)}}}});
+    }
+}
+
+}  // namespace
+
+json chrome_trace(std::span<const TraceSection> sections) {
+    json events = json::array();
+    int pid = 0;
+    for (const TraceSection& section : sections) add_section(events, section, ++pid);
+    return {{"traceEvents", std::move(events)}, {"displayTimeUnit", "ms"}};
+}
+
+}  // namespace asynclab::cli
