@@ -18,7 +18,10 @@ inline constexpr int progress_version = 1;
 struct Score {
     int right = 0;
     int total = 0;
-    [[nodiscard]] int percent() const { return total == 0 ? 0 : right * 100 / total; }
+    /// Rounded half up: 5 of 6 is 83%, 2 of 3 is 67%.
+    [[nodiscard]] int percent() const {
+        return total == 0 ? 0 : (right * 200 + total) / (2 * total);
+    }
     /// Compares by fraction right, so a best score survives a quiz that gained a question.
     [[nodiscard]] bool better_than(const Score& other) const {
         return static_cast<long long>(right) * other.total >

@@ -5,9 +5,13 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <map>
+#include <numeric>
 
+#include "asynclab/lessons/prose.hpp"
 #include "asynclab/lessons/run.hpp"
 #include "asynclab/random.hpp"
 
@@ -32,36 +36,148 @@ std::string draw(const lessons::KnobDraw& d, Random& random) {
     return {};
 }
 
-/// `{name}` replaced by the knob's value: as drawn (the text `run` is given), else its default;
-/// other braces left alone.
-std::string fill_prompt(std::string_view prompt, const lessons::Knobs& knobs,
-                        const std::map<std::string, std::string>& drawn) {
-    std::string out;
-    while (!prompt.empty()) {
-        const auto open = prompt.find('{');
-        const auto close = prompt.find('}', open);
-        if (open == std::string_view::npos || close == std::string_view::npos) break;
-        const std::string_view name = prompt.substr(open + 1, close - open - 1);
-        out += prompt.substr(0, open);
-        const auto it = knobs.values().find(name);
-        if (const auto d = drawn.find(std::string(name)); d != drawn.end()) {
-            out += d->second;
-        } else if (it != knobs.values().end()) {
-            out += lessons::format_knob(it->second);
-        } else {
-            out += prompt.substr(open, close - open + 1);
-        }
-        prompt.remove_prefix(close + 1);
+Value from_json(const nlohmann::ordered_json& j) {
+    if (j.is_boolean()) return j.get<bool>();
+    if (j.is_number_integer()) return j.get<std::int64_t>();
+    if (j.is_number()) return j.get<double>();
+    if (j.is_string()) return j.get<std::string>();
+    if (j.is_array()) {
+        ValueList items;
+        for (const auto& item : j) items.push_back(from_json(item));
+        return items;
     }
-    out += prompt;
-    return out;
+    if (j.is_object()) {
+        ValueRecord fields;
+        for (const auto& [k, item] : j.items()) fields.emplace_back(k, from_json(item));
+        return fields;
+    }
+    return {};
 }
 
-void set_predict(QuizQuestion& q, const lessons::Lesson& lesson, const lessons::LessonText& text,
-                 int number, Random& random) {
+/// The knobs a question's texts may name ({workers}, {fail_rate}), and the run's figures.
+/// "handled_by.w0": a metric, then a record's field or a list's index at each dot.
+std::optional<Value> metric_at(const lessons::DemoRun& run, std::string_view path) {
+    const std::string_view head = path.substr(0, path.find('.'));
+    std::optional<Value> v;
+    if (head == "duration_s") {
+        v = to_secs(run.duration);
+    } else if (const auto it = run.metrics.find(head); it != run.metrics.end()) {
+        v = from_json(*it);
+    }
+    for (std::size_t dot = path.find('.'); v && dot != std::string_view::npos;) {
+        const std::size_t next = path.find('.', dot + 1);
+        const std::string_view key = path.substr(dot + 1, next - dot - 1);
+        dot = next;
+        if (const auto* fields = v->get_if<ValueRecord>()) {
+            const auto it = std::find_if(fields->begin(), fields->end(),
+                                         [&](const auto& f) { return f.first == key; });
+            v = it == fields->end() ? std::nullopt : std::optional<Value>(it->second);
+        } else if (const auto* items = v->get_if<ValueList>()) {
+            std::size_t i = 0;
+            const auto [end, ec] = std::from_chars(key.data(), key.data() + key.size(), i);
+            v = ec == std::errc{} && end == key.data() + key.size() && i < items->size()
+                    ? std::optional<Value>((*items)[i])
+                    : std::nullopt;
+        } else {
+            v.reset();
+        }
+    }
+    return v;
+}
+
+/// What a question's words are filled in with: its knobs, the run that answers it, and
+/// {answer_b}, the letter the file's choice b is shown under in this attempt.
+struct QuestionFacts {
+    const lessons::Lesson& lesson;
+    lessons::Knobs knobs;
+    std::map<std::string, std::string> drawn;  ///< Knob name and value text, as drawn.
+    std::optional<lessons::DemoRun> run;
+    std::vector<char> shown_letters;  ///< By the file's choice index.
+};
+
+lessons::ProseLookup question_lookup(const QuestionFacts& facts) {
+    return [&facts](std::string_view name) -> std::optional<lessons::ProseValue> {
+        const auto& [lesson, knobs, drawn, run_, letters] = facts;
+        const lessons::DemoRun* run = run_ ? &*run_ : nullptr;
+        if (name.size() == 8 && name.starts_with("answer_")) {
+            const auto i = static_cast<std::size_t>(name.back() - 'a');
+            if (i < letters.size()) return lessons::ProseValue{std::string(1, letters[i]), false};
+        }
+        if (run != nullptr) {
+            if (std::optional<Value> v = metric_at(*run, name)) {
+                const std::string_view head = name.substr(0, name.find('.'));
+                return lessons::ProseValue{std::move(*v), head.ends_with("_s")};
+            }
+        }
+        for (const auto& spec : lesson.knobs) {
+            std::string id = spec.name;
+            std::replace(id.begin(), id.end(), '-', '_');
+            if (id != name) continue;
+            // A knob reads as the learner would type it: 0.05, not 0.050; a number, so a
+            // text can compute with it; a list as drawn, "1.0,0.5,0.3".
+            const lessons::KnobValue& v = knobs.values().at(spec.name);
+            if (const auto* d = std::get_if<double>(&v)) return lessons::ProseValue{*d, false};
+            if (const auto* i = std::get_if<std::int64_t>(&v))
+                return lessons::ProseValue{*i, false};
+            const auto d = drawn.find(spec.name);
+            return lessons::ProseValue{d != drawn.end() ? d->second : lessons::format_knob(v),
+                                       false};
+        }
+        return std::nullopt;
+    };
+}
+
+/// A scalar as a learner would type it: "w1", "3", "yes".
+std::optional<std::string> word_of(const Value& v) {
+    if (const auto* s = v.get_if<std::string>()) return *s;
+    if (const auto* i = v.get_if<std::int64_t>()) return fmt::format("{}", *i);
+    if (const auto* b = v.get_if<bool>()) return *b ? "yes" : "no";
+    if (const auto* d = v.get_if<double>()) return format_number(*d);
+    return std::nullopt;
+}
+
+/// Sets the right answer from the run's value: a number, an order, a word, or the choice that
+/// reads as it.
+void set_right_answer(QuizQuestion& q, const Value& value, const std::string& where, int number) {
+    const auto bad = [&](std::string_view what) {
+        return QuizError(fmt::format("{}: question {} reads '{}': {}", where, number,
+                                     q.source->predict->metric, what));
+    };
+    if (!q.choices.empty()) {
+        const std::optional<std::string> word = word_of(value);
+        if (!word) throw bad("a list cannot pick a choice");
+        const auto it = std::find_if(q.choices.begin(), q.choices.end(),
+                                     [&](const auto& c) { return same_word(c, *word); });
+        if (it == q.choices.end()) throw bad(fmt::format("no choice reads '{}'", *word));
+        q.kind = AnswerKind::Letters;
+        q.right = {static_cast<int>(it - q.choices.begin())};
+    } else if (const auto* items = value.get_if<ValueList>()) {
+        q.kind = AnswerKind::Sequence;
+        for (const Value& item : *items) {
+            std::optional<std::string> word = word_of(item);
+            if (!word) throw bad("an order must list plain values");
+            q.right_words.push_back(std::move(*word));
+        }
+    } else if (value.get_if<std::string>() != nullptr || value.get_if<bool>() != nullptr) {
+        q.kind = AnswerKind::Word;
+        q.right_words = {*word_of(value)};
+    } else if (const auto* i = value.get_if<std::int64_t>()) {
+        q.kind = AnswerKind::Number;
+        q.right_value = static_cast<double>(*i);
+    } else if (const auto* d = value.get_if<double>()) {
+        q.kind = AnswerKind::Number;
+        q.right_value = *d;
+    } else {
+        throw bad("it is not a number, a word or an order");
+    }
+}
+
+void set_predict(QuizQuestion& q, QuestionFacts& facts, const lessons::LessonText& text, int number,
+                 Random& random) {
+    const lessons::Lesson& lesson = facts.lesson;
     const lessons::Predict& p = *q.source->predict;
     const std::string where = fmt::format("{}:{}", text.file, q.source->line);
-    std::map<std::string, std::string> given;
+    std::map<std::string, std::string>& given = facts.drawn;
     for (const auto& [name, d] : p.knobs) {  // by name: the same seed draws the same values
         if (lesson.knob(name) == nullptr) {
             throw QuizError(fmt::format("{}: question {} draws --{}, which lesson {} does not have",
@@ -69,7 +185,7 @@ void set_predict(QuizQuestion& q, const lessons::Lesson& lesson, const lessons::
         }
         given[name] = draw(d, random);
     }
-    lessons::Knobs knobs;
+    lessons::Knobs& knobs = facts.knobs;
     try {
         knobs = lessons::Knobs(lesson.knobs, given);
     } catch (const lessons::KnobError& e) {
@@ -85,23 +201,24 @@ void set_predict(QuizQuestion& q, const lessons::Lesson& lesson, const lessons::
     lessons::RunOptions options;
     options.clock = ClockMode::Virtual;
     options.seed = answer_run_seed;
-    const lessons::DemoRun run = lessons::run_demo(lesson, *demo, knobs, options);
+    const lessons::DemoRun& run =
+        facts.run.emplace(lessons::run_demo(lesson, *demo, knobs, options));
     if (run.error) {
         throw QuizError(
             fmt::format("question {}: the demo '{}' failed while computing the answer: {}", number,
                         p.demo, *run.error));
     }
-    if (p.metric == "duration_s") {
-        q.right_value = to_secs(run.duration);
-    } else if (const auto it = run.metrics.find(p.metric);
-               it != run.metrics.end() && it->is_number()) {
-        q.right_value = it->get<double>();
-    } else {
-        throw QuizError(fmt::format(
-            "{}: question {} reads metric '{}', which demo '{}' does not report as a number", where,
-            number, p.metric, p.demo));
+    const std::optional<Value> value = metric_at(run, p.metric);
+    if (!value) {
+        throw QuizError(fmt::format("{}: question {} reads '{}', which demo '{}' does not report",
+                                    where, number, p.metric, p.demo));
     }
-    q.prompt = fill_prompt(q.source->prompt, knobs, given);
+    try {
+        for (std::string& c : q.choices) c = lessons::fill_prose(c, question_lookup(facts));
+    } catch (const lessons::ProseError& e) {
+        throw QuizError(fmt::format("{}: question {}: {}", where, number, e.what()));
+    }
+    set_right_answer(q, *value, where, number);
     q.check_command =
         fmt::format("asynclab run {} --clock virtual --demo {}", lesson.number, p.demo);
     for (const auto& spec : lesson.knobs) {  // in the lesson's order, as `run --help` lists them
@@ -110,6 +227,33 @@ void set_predict(QuizQuestion& q, const lessons::Lesson& lesson, const lessons::
             q.check_command += fmt::format(" --{} {}", spec.name, it->second);
         }
     }
+}
+
+/// Puts the choices in this attempt's order, keeping which ones are right. Returns the letter
+/// each of the file's choices is now shown under.
+std::vector<char> shuffle_choices(QuizQuestion& q, Random& random) {
+    std::vector<std::size_t> order(q.choices.size());
+    std::iota(order.begin(), order.end(), 0);
+    for (std::size_t i = order.size(); i > 1; --i) {  // Fisher-Yates on the seeded generator
+        const auto j =
+            static_cast<std::size_t>(random.integer(0, static_cast<std::int64_t>(i) - 1));
+        std::swap(order[i - 1], order[j]);
+    }
+    std::vector<std::string> choices;
+    std::vector<int> right;
+    for (std::size_t shown = 0; shown < order.size(); ++shown) {
+        choices.push_back(std::move(q.choices[order[shown]]));
+        if (std::find(q.right.begin(), q.right.end(), static_cast<int>(order[shown])) !=
+            q.right.end()) {
+            right.push_back(static_cast<int>(shown));
+        }
+    }
+    q.choices = std::move(choices);
+    q.right = std::move(right);
+    std::vector<char> letters(order.size());
+    for (std::size_t shown = 0; shown < order.size(); ++shown)
+        letters[order[shown]] = static_cast<char>('a' + shown);
+    return letters;
 }
 
 }  // namespace
@@ -124,12 +268,28 @@ Quiz make_quiz(const lessons::Lesson& lesson, const lessons::LessonText& text, s
     if (text.questions.empty())
         throw QuizError(fmt::format("lesson {} has no quiz questions yet", lesson.number));
     Random random(seed);
+    // Apart from the knob draws, so shuffling never changes which values a seed draws.
+    Random shuffle(seed ^ 0x5eed'c401'ce5ULL);
     for (const lessons::Question& source : text.questions) {
         QuizQuestion q;
         q.source = &source;
         q.prompt = source.prompt;
-        if (source.predict)
-            set_predict(q, lesson, text, static_cast<int>(quiz.questions.size()) + 1, random);
+        q.explain = source.explain;
+        q.choices = source.choices;
+        q.right = source.answer;
+        std::sort(q.right.begin(), q.right.end());
+        q.right.erase(std::unique(q.right.begin(), q.right.end()), q.right.end());
+        const int number = static_cast<int>(quiz.questions.size()) + 1;
+        QuestionFacts facts{lesson, lessons::Knobs(lesson.knobs, {}), {}, std::nullopt, {}};
+        if (source.predict) set_predict(q, facts, text, number, random);
+        facts.shown_letters = shuffle_choices(q, shuffle);
+        try {
+            q.prompt = lessons::fill_prose(source.prompt, question_lookup(facts));
+            q.explain = lessons::fill_prose(source.explain, question_lookup(facts));
+        } catch (const lessons::ProseError& e) {
+            throw QuizError(
+                fmt::format("{}:{}: question {}: {}", text.file, source.line, number, e.what()));
+        }
         quiz.questions.push_back(std::move(q));
     }
     return quiz;

@@ -30,18 +30,33 @@ class QuizError : public std::runtime_error {
     using std::runtime_error::runtime_error;
 };
 
+/// How a question is answered.
+enum class AnswerKind : std::uint8_t {
+    Letters,   ///< One or several of the choices.
+    Number,    ///< A figure, in the question's unit.
+    Sequence,  ///< An order: "C, A, B".
+    Word,      ///< One word or yes/no: "w1", "closed", "yes".
+};
+
 struct QuizQuestion {
     const lessons::Question* source = nullptr;
-    std::string prompt;  ///< With the drawn knob values in place of {knob}.
+    AnswerKind kind = AnswerKind::Letters;
+    std::string prompt;   ///< With the drawn knob values in place of {knob}.
+    std::string explain;  ///< With the drawn knobs and, for a prediction, the run's figures.
+    std::vector<std::string> choices;  ///< As shown: in this attempt's shuffled order.
+    std::vector<int> right;            ///< Letters: indices into `choices`, sorted.
     // Predict questions only:
     std::vector<std::pair<std::string, std::string>> drawn;  ///< Knob name and value text.
-    double right_value = 0;
+    double right_value = 0;                                  ///< Number.
+    std::vector<std::string> right_words;                    ///< Sequence, in order; Word, one.
     std::string check_command;  ///< The `asynclab run` that prints the same figure.
 
     [[nodiscard]] bool predict() const { return source->predict.has_value(); }
-    [[nodiscard]] bool several() const { return source->answer.size() > 1; }
-    [[nodiscard]] std::size_t choice_count() const { return source->choices.size(); }
-    [[nodiscard]] std::string unit() const { return predict() ? source->predict->unit : ""; }
+    [[nodiscard]] bool several() const { return right.size() > 1; }
+    [[nodiscard]] std::size_t choice_count() const { return choices.size(); }
+    [[nodiscard]] std::string unit() const {
+        return kind == AnswerKind::Number ? source->predict->unit : "";
+    }
 };
 
 struct Quiz {
@@ -58,12 +73,14 @@ struct Quiz {
 Quiz make_quiz(const lessons::Lesson& lesson, const lessons::LessonText& text, std::uint64_t seed);
 
 struct Answer {
-    std::vector<int> letters;  ///< Choice indices, sorted, no repeats.
-    double number = 0;         ///< Predict questions, in the question's unit.
+    std::vector<int> letters;        ///< Choice indices, sorted, no repeats.
+    double number = 0;               ///< In the question's unit.
+    std::vector<std::string> words;  ///< Sequence and Word answers, as typed, trimmed.
 };
 
 /// Reads one typed answer to `q`. nullopt with `problem` set when it cannot be read (the learner
 /// is asked again). Choices: "b", "a,c", "ac", "a+c", "A C". Numbers: "0.3", "0.3 s", "300ms".
+/// Orders: "C, A, B", "C A B", "CAB". Words: "w1", "Closed", "y".
 std::optional<Answer> read_answer(const QuizQuestion& q, std::string_view typed,
                                   std::string& problem);
 
@@ -71,6 +88,10 @@ std::optional<Answer> read_answer(const QuizQuestion& q, std::string_view typed,
 std::vector<Answer> read_answer_list(const Quiz& quiz, std::string_view list);
 
 [[nodiscard]] bool is_right(const QuizQuestion& q, const Answer& a);
+/// Whether two words are the same answer: case aside, and y/true/是 read as yes.
+[[nodiscard]] bool same_word(std::string_view a, std::string_view b);
+/// The items of an order question, sorted: what to list, without giving the order away.
+[[nodiscard]] std::string order_example(const QuizQuestion& q);
 /// The answer as the learner would type it: "a+c", "0.06 s".
 [[nodiscard]] std::string answer_text(const QuizQuestion& q, const Answer& a);
 [[nodiscard]] std::string right_answer_text(const QuizQuestion& q);

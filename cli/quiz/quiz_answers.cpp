@@ -8,6 +8,7 @@
 #include <cctype>
 #include <charconv>
 #include <cmath>
+#include <utility>
 
 #include "commands.hpp"
 #include "quiz/quiz.hpp"
@@ -26,6 +27,44 @@ std::string lower(std::string_view s) {
     std::string out(s);
     for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     return out;
+}
+
+/// Chinese punctuation between answers reads as its ASCII twin: "a，c", "b、0.3".
+std::string ascii_separators(std::string_view typed) {
+    std::string out(typed);
+    for (const auto& [wide, ascii] : {std::pair{"，", ","}, {"、", ","}, {"；", ";"}}) {
+        for (std::size_t at = out.find(wide); at != std::string::npos; at = out.find(wide, at))
+            out.replace(at, std::string_view(wide).size(), ascii);
+    }
+    return out;
+}
+
+/// A typed word the way the run spells it: yes and no stand for their synonyms.
+std::string canonical_word(std::string_view word) {
+    std::string w = lower(trim(word));
+    if (w == "y" || w == "true" || w == "是") return "yes";
+    if (w == "n" || w == "false" || w == "否") return "no";
+    return w;
+}
+
+/// "C, A, B", "C A B", "C > A > B"; and "CAB" when every item is one character.
+std::vector<std::string> split_order(std::string_view typed, bool single_characters) {
+    std::vector<std::string> words;
+    std::string word;
+    for (const char c : typed) {
+        if (std::isspace(static_cast<unsigned char>(c)) || c == ',' || c == '>' || c == ';') {
+            if (!word.empty()) words.push_back(std::exchange(word, {}));
+        } else {
+            word += c;
+        }
+    }
+    if (!word.empty()) words.push_back(word);
+    if (single_characters && words.size() == 1 && words[0].size() > 1) {
+        const std::string run = words[0];
+        words.clear();
+        for (const char c : run) words.emplace_back(1, c);
+    }
+    return words;
 }
 
 char last_letter(const QuizQuestion& q) {
@@ -106,23 +145,85 @@ std::optional<Answer> read_number(const QuizQuestion& q, std::string_view typed,
     return Answer{.letters = {}, .number = value * *factor};
 }
 
+std::optional<Answer> read_order(const QuizQuestion& q, std::string_view typed,
+                                 std::string& problem) {
+    const bool single = std::all_of(q.right_words.begin(), q.right_words.end(),
+                                    [](const std::string& w) { return w.size() == 1; });
+    Answer a;
+    a.words = split_order(typed, single);
+    if (a.words.size() != q.right_words.size()) {
+        problem =
+            fmt::format("list all {} in order, like {}", q.right_words.size(), order_example(q));
+        return std::nullopt;
+    }
+    return a;
+}
+
+std::optional<Answer> read_word(std::string_view typed, std::string& problem) {
+    const std::string_view w = trim(typed);
+    if (w.empty() || w.find_first_of(" \t,") != std::string_view::npos) {
+        problem = "type one word";
+        return std::nullopt;
+    }
+    return Answer{.letters = {}, .number = 0, .words = {std::string(w)}};
+}
+
 std::string kinds(const Quiz& quiz) {
     std::string out;
     for (const QuizQuestion& q : quiz.questions) {
         out += out.empty() ? "" : ", ";
-        out += q.predict() ? "number" : q.several() ? "letters" : "letter";
+        switch (q.kind) {
+            case AnswerKind::Letters:
+                out += q.several() ? "letters" : "letter";
+                break;
+            case AnswerKind::Number:
+                out += "number";
+                break;
+            case AnswerKind::Sequence:
+                out += "order (as C>A>B)";
+                break;
+            case AnswerKind::Word:
+                out += "word";
+                break;
+        }
     }
     return out;
 }
 
 }  // namespace
 
-std::optional<Answer> read_answer(const QuizQuestion& q, std::string_view typed,
-                                  std::string& problem) {
-    return q.predict() ? read_number(q, typed, problem) : read_letters(q, typed, problem);
+std::string order_example(const QuizQuestion& q) {
+    std::vector<std::string> sorted = q.right_words;
+    std::sort(sorted.begin(), sorted.end());
+    std::string out;
+    for (const std::string& w : sorted) out += (out.empty() ? "" : ", ") + w;
+    return out;
 }
 
-std::vector<Answer> read_answer_list(const Quiz& quiz, std::string_view list) {
+bool same_word(std::string_view a, std::string_view b) {
+    return canonical_word(a) == canonical_word(b);
+}
+
+std::optional<Answer> read_answer(const QuizQuestion& q, std::string_view typed,
+                                  std::string& problem) {
+    const std::string ascii = ascii_separators(typed);
+    switch (q.kind) {
+        case AnswerKind::Letters:
+            return read_letters(q, ascii, problem);
+        case AnswerKind::Number:
+            return read_number(q, ascii, problem);
+        case AnswerKind::Sequence:
+            return read_order(q, ascii, problem);
+        case AnswerKind::Word:
+            return read_word(ascii, problem);
+    }
+    return std::nullopt;
+}
+
+std::vector<Answer> read_answer_list(const Quiz& quiz, std::string_view typed_list) {
+    // Orders take '>' in a list, since commas part the answers.
+    const std::string ascii = ascii_separators(typed_list);
+    std::string_view list = ascii;
     std::vector<std::string_view> entries;
     for (;;) {
         const auto comma = list.find(',');
@@ -151,12 +252,17 @@ std::vector<Answer> read_answer_list(const Quiz& quiz, std::string_view list) {
 }
 
 bool is_right(const QuizQuestion& q, const Answer& a) {
-    if (q.predict())
-        return std::fabs(a.number - q.right_value) <= q.source->predict->tolerance + 1e-9;
-    std::vector<int> right = q.source->answer;
-    std::sort(right.begin(), right.end());
-    right.erase(std::unique(right.begin(), right.end()), right.end());
-    return a.letters == right;
+    switch (q.kind) {
+        case AnswerKind::Letters:
+            return a.letters == q.right;
+        case AnswerKind::Number:
+            return std::fabs(a.number - q.right_value) <= q.source->predict->tolerance + 1e-9;
+        case AnswerKind::Sequence:
+        case AnswerKind::Word:
+            return std::equal(a.words.begin(), a.words.end(), q.right_words.begin(),
+                              q.right_words.end(), same_word);
+    }
+    return false;
 }
 
 std::string format_number(double value) {
@@ -170,19 +276,26 @@ std::string format_number(double value) {
 }
 
 std::string answer_text(const QuizQuestion& q, const Answer& a) {
-    if (q.predict())
-        return q.unit().empty() ? format_number(a.number)
-                                : format_number(a.number) + " " + q.unit();
     std::string out;
+    switch (q.kind) {
+        case AnswerKind::Number:
+            return q.unit().empty() ? format_number(a.number)
+                                    : format_number(a.number) + " " + q.unit();
+        case AnswerKind::Sequence:
+        case AnswerKind::Word:
+            for (const std::string& w : a.words) out += (out.empty() ? "" : " > ") + w;
+            return out;
+        case AnswerKind::Letters:
+            break;
+    }
     for (int l : a.letters)
         out += fmt::format("{}{}", out.empty() ? "" : "+", static_cast<char>('a' + l));
     return out;
 }
 
 std::string right_answer_text(const QuizQuestion& q) {
-    Answer a{.letters = q.source->answer, .number = q.right_value};
-    std::sort(a.letters.begin(), a.letters.end());
-    return answer_text(q, a);
+    return answer_text(q,
+                       Answer{.letters = q.right, .number = q.right_value, .words = q.right_words});
 }
 
 }  // namespace asynclab::cli

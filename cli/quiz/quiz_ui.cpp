@@ -31,11 +31,11 @@ void print_question(const Quiz& quiz, std::size_t i, const Terminal& term) {
         "{}{}\n", term.paint(label, Style::Bold),
         q.predict() ? term.paint(" · predict: the engine computes the answer", Style::Dim) : "");
     fmt::print("{}", wrap_paragraphs(q.prompt, term.width, 2));
-    for (std::size_t c = 0; c < q.source->choices.size(); ++c) {
+    for (std::size_t c = 0; c < q.choices.size(); ++c) {
         const std::string letter =
             term.paint(fmt::format("{})", static_cast<char>('a' + c)), Style::Accent);
         // Wrapped with a hanging indent so a long choice stays under its own letter.
-        std::string body = wrap_paragraphs(q.source->choices[c], term.width, 7);
+        std::string body = wrap_paragraphs(q.choices[c], term.width, 7);
         if (body.size() < 7) body = std::string(7, ' ') + "\n";
         body.replace(0, 7, "    " + letter + " ");
         fmt::print("{}", body);
@@ -43,18 +43,24 @@ void print_question(const Quiz& quiz, std::size_t i, const Terminal& term) {
 }
 
 std::string answer_hint(const QuizQuestion& q) {
-    if (q.predict())
-        return q.unit().empty() ? "a number" : fmt::format("a number, in {}", q.unit());
+    switch (q.kind) {
+        case AnswerKind::Number:
+            return q.unit().empty() ? "a number" : fmt::format("a number, in {}", q.unit());
+        case AnswerKind::Sequence:
+            return fmt::format("{} in order", order_example(q));
+        case AnswerKind::Word:
+            return "one word";
+        case AnswerKind::Letters:
+            break;
+    }
     return q.several() ? "one or more letters, like a,c" : "one letter";
 }
 
 /// The right choices spelled out, so a missed answer need not be scrolled back to.
 void print_right_choices(const QuizQuestion& q, const Terminal& term) {
-    std::vector<int> right = q.source->answer;
-    std::sort(right.begin(), right.end());
-    for (const int c : right) {
+    for (const int c : q.right) {
         const std::string body =
-            wrap_paragraphs(q.source->choices[static_cast<std::size_t>(c)], term.width, 7);
+            wrap_paragraphs(q.choices[static_cast<std::size_t>(c)], term.width, 7);
         if (body.size() < 7) continue;
         fmt::print("    {} {}",
                    term.paint(fmt::format("{})", static_cast<char>('a' + c)), Style::Good),
@@ -64,7 +70,7 @@ void print_right_choices(const QuizQuestion& q, const Terminal& term) {
 
 /// Why, and for a prediction the command that shows the same figure.
 void print_explanation(const QuizQuestion& q, const Terminal& term) {
-    fmt::print("{}", wrap_paragraphs(q.source->explain, term.width, 4));
+    fmt::print("{}", wrap_paragraphs(q.explain, term.width, 4));
     if (q.predict()) {
         fmt::print("    {} {}\n", term.paint("See it run:", Style::Dim), q.check_command);
     }
@@ -73,11 +79,14 @@ void print_explanation(const QuizQuestion& q, const Terminal& term) {
 void print_feedback(const QuizQuestion& q, const Answer& a, const Terminal& term) {
     const bool right = is_right(q, a);
     std::string verdict;
-    if (q.predict()) {
+    if (q.kind == AnswerKind::Number) {
         verdict =
             right ? fmt::format("Right: the engine says {}.", right_answer_text(q))
                   : fmt::format("Not right: the engine says {} (within ±{} counts).",
                                 right_answer_text(q), format_number(q.source->predict->tolerance));
+    } else if (q.kind != AnswerKind::Letters) {
+        verdict = right ? fmt::format("Right: the engine says {}.", right_answer_text(q))
+                        : fmt::format("Not right: the engine says {}.", right_answer_text(q));
     } else {
         verdict =
             right ? "Right." : fmt::format("Not right: the answer is {}:", right_answer_text(q));
@@ -215,9 +224,11 @@ nlohmann::ordered_json quiz_json(const Quiz& quiz, const std::vector<Answer>& an
     for (std::size_t i = 0; i < quiz.questions.size(); ++i) {
         const QuizQuestion& q = quiz.questions[i];
         Json j = {{"number", i + 1},
-                  {"kind", q.predict()   ? "predict"
-                           : q.several() ? "several"
-                                         : "choice"},
+                  {"kind", q.kind == AnswerKind::Number     ? "predict"
+                           : q.kind == AnswerKind::Sequence ? "order"
+                           : q.kind == AnswerKind::Word     ? "word"
+                           : q.several()                    ? "several"
+                                                            : "choice"},
                   {"prompt", q.prompt}};
         if (q.predict()) {
             Json knobs = Json::object();
@@ -225,18 +236,28 @@ nlohmann::ordered_json quiz_json(const Quiz& quiz, const std::vector<Answer>& an
             j["knobs"] = std::move(knobs);
             j["demo"] = q.source->predict->demo;
             j["metric"] = q.source->predict->metric;
-            j["unit"] = q.unit();
-            j["tolerance"] = q.source->predict->tolerance;
-            j["given"] = answers[i].number;
-            j["right"] = q.right_value;
             j["check"] = q.check_command;
-        } else {
-            j["choices"] = q.source->choices;
-            j["given"] = letters(answers[i].letters);
-            j["right"] = letters(q.source->answer);
+        }
+        switch (q.kind) {
+            case AnswerKind::Number:
+                j["unit"] = q.unit();
+                j["tolerance"] = q.source->predict->tolerance;
+                j["given"] = answers[i].number;
+                j["right"] = q.right_value;
+                break;
+            case AnswerKind::Sequence:
+            case AnswerKind::Word:
+                j["given"] = answers[i].words;
+                j["right"] = q.right_words;
+                break;
+            case AnswerKind::Letters:
+                j["choices"] = q.choices;
+                j["given"] = letters(answers[i].letters);
+                j["right"] = letters(q.right);
+                break;
         }
         j["correct"] = is_right(q, answers[i]);
-        j["explain"] = q.source->explain;
+        j["explain"] = q.explain;
         questions.push_back(std::move(j));
     }
     Json progress = nullptr;

@@ -165,8 +165,9 @@ class Expression {
             return op(v);
         }
         const std::size_t begin = at_;
-        while (at_ < src_.size() &&
-               (std::isalnum(static_cast<unsigned char>(src_[at_])) != 0 || src_[at_] == '_')) {
+        // A dot inside a name reaches into a figure: {handled_by.w0}, {attempts.3}.
+        while (at_ < src_.size() && (std::isalnum(static_cast<unsigned char>(src_[at_])) != 0 ||
+                                     src_[at_] == '_' || (src_[at_] == '.' && at_ > begin))) {
             ++at_;
         }
         const std::string_view name = src_.substr(begin, at_ - begin);

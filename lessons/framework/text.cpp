@@ -117,6 +117,19 @@ KnobDraw parse_draw(const Reader& r, std::string_view name, const toml::node& no
     return draw;
 }
 
+std::vector<std::string> parse_choices(const Reader& r) {
+    const toml::node& choices = r.need("choices");
+    const auto* list = choices.as_array();
+    if (list == nullptr || list->size() < 2)
+        r.fail(choices.source(), "'choices' must list at least two answers");
+    std::vector<std::string> out;
+    for (const auto& c : *list) {
+        if (!c.is_string()) r.fail(c.source(), "each choice must be text");
+        out.emplace_back(*c.value<std::string_view>());
+    }
+    return out;
+}
+
 Question parse_question(const Reader& r) {
     Question q;
     q.line = static_cast<int>(r.raw().source().begin.line);
@@ -138,16 +151,16 @@ Question parse_question(const Reader& r) {
                 pr.knobs[std::string(name.str())] = parse_draw(r, name.str(), node);
         }
         q.predict = std::move(pr);
+        // A predict question may offer choices; the run says which one is right.
+        if (r.raw().get("choices") == nullptr) return q;
+        q.choices = parse_choices(r);
+        if (const toml::node* answer = r.raw().get("answer")) {
+            r.fail(answer->source(),
+                   "a predict question's answer comes from the run: drop 'answer'");
+        }
         return q;
     }
-    const toml::node& choices = r.need("choices");
-    const auto* list = choices.as_array();
-    if (list == nullptr || list->size() < 2)
-        r.fail(choices.source(), "'choices' must list at least two answers");
-    for (const auto& c : *list) {
-        if (!c.is_string()) r.fail(c.source(), "each choice must be text");
-        q.choices.emplace_back(*c.value<std::string_view>());
-    }
+    q.choices = parse_choices(r);
     const toml::node& answer = r.need("answer");
     if (const auto* many = answer.as_array()) {
         if (many->empty()) r.fail(answer.source(), "'answer' lists no letter");

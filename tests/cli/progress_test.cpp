@@ -11,7 +11,7 @@
 #include <csignal>
 
 #include "progress/progress_store.hpp"
-#include "quiz_spawn.hpp"
+#include "quiz_helpers.hpp"
 
 using namespace asynclab::cli;
 using namespace asynclab::testing;
@@ -153,9 +153,9 @@ TEST_CASE("two asynclab processes finishing at the same moment lose neither's re
     const TempHome home;
     std::vector<Spawned> children;
     for (int i = 0; i < 6; ++i) {
-        children.emplace_back(
-            std::vector<std::string>{"quiz", "1", "--seed", "1", "--answers", "a,0,0,a,a,a,a"},
-            std::vector<std::string>{home.env()});
+        children.emplace_back(std::vector<std::string>{"quiz", "1", "--seed", "1", "--answers",
+                                                       placeholder_answers(1, 1)},
+                              std::vector<std::string>{home.env()});
         children.emplace_back(
             std::vector<std::string>{"run", "1", "--clock", "virtual", "--demo", "sequential"},
             std::vector<std::string>{home.env()});
@@ -197,7 +197,8 @@ TEST_CASE(
         const TempHome home;
         const std::string newer = R"({"format":"asynclab-progress","version":99,"lessons":{}})";
         spit(home.file(), newer);
-        const SpawnResult r = launch({"quiz", "1", "--answers", "a,0,0,a,a,a,a"}, {home.env()});
+        const SpawnResult r = launch(
+            {"quiz", "1", "--seed", "1", "--answers", placeholder_answers(1, 1)}, {home.env()});
         CHECK(r.exit_code == 1);
         CHECK(lines(r.err) == 1);
         CHECK(r.err.find("newer asynclab") != std::string::npos);
@@ -240,7 +241,8 @@ TEST_CASE(
         CHECK(runs_of(home.path()) == 1);
     }
     SUBCASE("HOME unset, no ASYNCLAB_HOME or XDG_STATE_HOME") {
-        const SpawnResult r = launch({"quiz", "1", "--answers", "a,0,0,a,a,a,a"}, {"-HOME"});
+        const SpawnResult r =
+            launch({"quiz", "1", "--seed", "1", "--answers", placeholder_answers(1, 1)}, {"-HOME"});
         CHECK(r.exit_code == 1);
         CHECK(r.err.find("Score") == std::string::npos);
         CHECK(r.out.find("Score: ") != std::string::npos);

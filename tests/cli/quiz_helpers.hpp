@@ -10,6 +10,7 @@
 
 #include "asynclab/lessons/lesson.hpp"
 #include "asynclab/lessons/text.hpp"
+#include "quiz/quiz.hpp"
 #include "quiz_spawn.hpp"
 
 namespace asynclab::testing {
@@ -25,11 +26,30 @@ inline std::vector<int> all_lesson_numbers() {
     return out;
 }
 
-/// Well-formed answers, mostly wrong: "a" for a choice, -1 for a number.
-inline std::string placeholder_answers(int lesson) {
+/// Well-formed answers to the quiz `seed` sets, mostly wrong: "a" for a choice, -1 for a number,
+/// an order reversed, "x" for a word.
+inline std::string placeholder_answers(int lesson, std::uint64_t seed) {
+    using asynclab::cli::AnswerKind;
+    const asynclab::cli::Quiz quiz = asynclab::cli::make_quiz(
+        *asynclab::lessons::find_lesson(lesson), asynclab::lessons::lesson_text(lesson), seed);
     std::string out;
-    for (const auto& q : asynclab::lessons::lesson_text(lesson).questions) {
-        out += (out.empty() ? "" : ",") + std::string(q.predict ? "-1" : "a");
+    for (const auto& q : quiz.questions) {
+        out += out.empty() ? "" : ",";
+        switch (q.kind) {
+            case AnswerKind::Letters:
+                out += "a";
+                break;
+            case AnswerKind::Number:
+                out += "-1";
+                break;
+            case AnswerKind::Sequence:
+                for (auto w = q.right_words.rbegin(); w != q.right_words.rend(); ++w)
+                    out += (w == q.right_words.rbegin() ? "" : ">") + *w;
+                break;
+            case AnswerKind::Word:
+                out += "x";
+                break;
+        }
     }
     return out;
 }
@@ -38,7 +58,7 @@ inline std::string placeholder_answers(int lesson) {
 inline json quiz_for(int lesson, std::uint64_t seed) {
     const TempHome home;
     const SpawnResult r = launch({"quiz", std::to_string(lesson), "--seed", std::to_string(seed),
-                                  "--json", "--answers", placeholder_answers(lesson)},
+                                  "--json", "--answers", placeholder_answers(lesson, seed)},
                                  {home.env()});
     REQUIRE_MESSAGE(r.exit_code == 1, r.err);
     return json::parse(r.out);
@@ -52,10 +72,11 @@ inline std::string right_answers(const json& quiz) {
             out += q["right"].dump();
             continue;
         }
-        std::string letters;
-        for (const auto& l : q["right"])
-            letters += (letters.empty() ? "" : "+") + l.get<std::string>();
-        out += letters;
+        // Letters part with '+', an order's items with '>', since commas part the answers.
+        const char* sep = q["kind"] == "order" ? ">" : "+";
+        std::string parts;
+        for (const auto& l : q["right"]) parts += (parts.empty() ? "" : sep) + l.get<std::string>();
+        out += parts;
     }
     return out;
 }
@@ -68,10 +89,10 @@ inline std::vector<std::string> typed_right_answers(const json& quiz) {
             out.push_back(q["right"].dump() + " " + q["unit"].get<std::string>());
             continue;
         }
-        std::string letters;
+        std::string parts;
         for (const auto& l : q["right"])
-            letters += (letters.empty() ? "" : ",") + l.get<std::string>();
-        out.push_back(letters);
+            parts += (parts.empty() ? "" : ", ") + l.get<std::string>();
+        out.push_back(parts);
     }
     return out;
 }

@@ -9,7 +9,8 @@
 //   {if lost_updates == 0}No update was lost.{else}Updates were lost.{end}   chosen by outcome
 //   {{ and }}                                                        literal braces
 //
-// Inside braces: names, numbers, + - * / %, comparisons, and/or/not, parentheses, and ceil,
+// Inside braces: names (a dot reaches into a figure, where the lookup allows: {handled_by.w0}),
+// numbers, + - * / %, comparisons, and/or/not, parentheses, and ceil,
 // floor, round, abs, min, max, pow. `{expr:spec}` formats a number with an fmt spec (`:.1f`).
 // A bare name prints as the run shows it: seconds (a name ending in `_s`, or a knob in seconds)
 // with three decimals, other numbers in the shortest form, lists joined with ", ".

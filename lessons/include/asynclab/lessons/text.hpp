@@ -36,16 +36,19 @@ struct KnobDraw {
 /// A question whose right answer the engine computes by running a demo with drawn knob values.
 struct Predict {
     std::string demo;    ///< Demo id.
-    std::string metric;  ///< A numeric metric of that demo, or "duration_s".
-    std::string unit;    ///< Shown after the answer prompt: "s", "items".
+    /// A metric of that demo, or "duration_s"; "handled_by.w0" and "attempts.3" reach into a
+    /// record or a list. A number is answered with a number, a list as a sequence ("C, A, B"),
+    /// a text or yes/no as typed; with choices, the choice that reads as the value is right.
+    std::string metric;
+    std::string unit;  ///< Shown after the answer prompt: "s", "items".
     double tolerance = 0;
     std::map<std::string, KnobDraw> knobs;
 };
 
 struct Question {
     std::string prompt;                ///< May name drawn knobs as {workers}.
-    std::vector<std::string> choices;  ///< Empty for a predict question.
-    std::vector<int> answer;           ///< Indices of the right choices (one or several).
+    std::vector<std::string> choices;  ///< Empty for a predict question answered as typed.
+    std::vector<int> answer;  ///< Indices of the right choices; for a predict question, none.
     std::optional<Predict> predict;
     std::string explain;
     int line = 0;  ///< Where it starts in its file.
