@@ -175,8 +175,28 @@ class Expression {
             fail(piece_, at_ < src_.size() ? fmt::format("unexpected '{}'", src_.substr(at_))
                                            : std::string("an expression ends too soon"));
         }
-        if (eat("(")) return op(call(name));
+        if (eat("(")) return op(name == "len" ? length() : call(name));
         return variable(name);
+    }
+    /// len(name): how many items a list figure holds (or fields a record has).
+    double length() {
+        skip_space();
+        const std::size_t begin = at_;
+        while (at_ < src_.size() &&
+               (std::isalnum(static_cast<unsigned char>(src_[at_])) != 0 || src_[at_] == '_')) {
+            ++at_;
+        }
+        const std::string_view name = src_.substr(begin, at_ - begin);
+        if (name.empty() || !eat(")")) fail(piece_, "write len(name)");
+        const std::optional<ProseValue> found = lookup_(name);
+        if (!found) fail(piece_, fmt::format("the run has no figure or knob '{}'", name));
+        if (const auto* items = found->value.get_if<ValueList>()) {
+            return static_cast<double>(items->size());
+        }
+        if (const auto* fields = found->value.get_if<ValueRecord>()) {
+            return static_cast<double>(fields->size());
+        }
+        fail(piece_, fmt::format("len() needs a list, and '{}' is not one", name));
     }
     double call(std::string_view fn) {
         std::vector<double> args{disjunction()};

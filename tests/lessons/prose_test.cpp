@@ -51,6 +51,8 @@ TEST_CASE("a computed value follows its stated formula") {
     CHECK(fill("{min(tasks, limit)} {max(tasks, limit)} {floor(10 / 4)} {round(2.5)} {abs(-2)}") ==
           "3 10 2 3 2");
     CHECK(fill("{tasks / 4}") == "2.5");
+    CHECK(fill("{len(order)} in order, {len( gaps ) * 10}") == "3 in order, 20");
+    CHECK(fill("{if len(order) == 3}three{end}") == "three");
 }
 
 TEST_CASE("plurals and sentences are chosen by the run's outcome") {
@@ -87,4 +89,10 @@ TEST_CASE("a text that does not fit its run is one clear error") {
     CHECK_THROWS_WITH_AS(fill("{tasks +}"), "in {tasks +}: an expression ends too soon",
                          ProseError);
     CHECK_THROWS_AS(fill("{tasks:q}"), ProseError);
+    CHECK_THROWS_WITH_AS(fill("{len(tasks)}"),
+                         "in {len(tasks)}: len() needs a list, and 'tasks' is not one", ProseError);
+    CHECK_THROWS_WITH_AS(fill("{len(nope)}"),
+                         "in {len(nope)}: the run has no figure or knob 'nope'", ProseError);
+    CHECK_THROWS_WITH_AS(fill("{len(tasks + 1)}"), "in {len(tasks + 1)}: write len(name)",
+                         ProseError);
 }

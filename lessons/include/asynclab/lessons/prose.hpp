@@ -10,8 +10,9 @@
 //   {{ and }}                                                        literal braces
 //
 // Inside braces: names (a dot reaches into a figure, where the lookup allows: {handled_by.w0}),
-// numbers, + - * / %, comparisons, and/or/not, parentheses, and ceil,
-// floor, round, abs, min, max, pow. `{expr:spec}` formats a number with an fmt spec (`:.1f`).
+// numbers, + - * / %, comparisons, and/or/not, parentheses, and ceil, floor, round, abs, min,
+// max, pow, and len(name) for how many items a list holds. `{expr:spec}` formats a number with
+// an fmt spec (`:.1f`).
 // A bare name prints as the run shows it: seconds (a name ending in `_s`, or a knob in seconds)
 // with three decimals, other numbers in the shortest form, lists joined with ", ".
 
