@@ -9,10 +9,12 @@ set(CPACK_PACKAGE_NAME asynclab)
 set(CPACK_PACKAGE_VERSION ${PROJECT_VERSION})
 set(CPACK_PACKAGE_CONTACT ${ASYNCLAB_DEB_MAINTAINER})
 set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "${PROJECT_DESCRIPTION}")
-set(CPACK_PACKAGE_DESCRIPTION
-    "asynclab teaches the ideas behind Python's asyncio through numbered lessons that run on a \
-real coroutine engine (C++20 on libuv), stream their output live, and draw a timeline of what \
-every task did and when. A quiz checks what stuck.")
+# Debian wants the long description in lines of under 80 columns.
+string(JOIN "\n" CPACK_PACKAGE_DESCRIPTION
+  "asynclab teaches the ideas behind Python's asyncio through numbered lessons"
+  "that run on a real coroutine engine (C++20 on libuv), stream their output"
+  "live, and draw a timeline of what every task did and when. A quiz checks"
+  "what stuck.")
 set(CPACK_PACKAGING_INSTALL_PREFIX /usr)
 set(CPACK_STRIP_FILES ON)
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
