@@ -169,6 +169,7 @@ std::vector<std::string> value_patterns(const Tables& t) {
 
 /// Shared by both shells: which option takes a value, and each lesson's knobs and demos.
 std::string common_functions(const Tables& t) {
+    const std::vector<std::string> patterns = value_patterns(t);
     std::string out;
     out += fmt::format(
         "# _asynclab_takes_value COMMAND OPTION: whether OPTION, after COMMAND, is followed by a "
@@ -179,7 +180,7 @@ std::string common_functions(const Tables& t) {
         "    esac\n"
         "    return 1\n"
         "}}\n\n",
-        joined(value_patterns(t), "|"));
+        patterns.empty() ? "''" : joined(patterns, "|"));  // "$1 $2" is never empty
     out +=
         "# _asynclab_lesson_words knobs|demos N: lesson N's knob options or demo ids.\n"
         "_asynclab_lesson_words() {\n"

@@ -3,7 +3,8 @@
 # on Tab: COMP_WORDS and COMP_CWORD set, the function called, COMPREPLY checked.
 #   completion_test.sh ASYNCLAB_BINARY
 set -uo pipefail
-script=$("$1" completions bash) || { echo "asynclab completions bash failed" >&2; exit 1; }
+program=$(realpath "$1")
+script=$("$program" completions bash) || { echo "asynclab completions bash failed" >&2; exit 1; }
 eval "$script"
 failures=0
 
@@ -59,6 +60,21 @@ expect 'asynclab quiz --answers ' ''
 # --trace takes a file name.
 cd "$(mktemp -d)" && touch trace-a.json trace-b.json || exit 1
 expect 'asynclab run 1 --trace tr' 'trace-a.json|trace-b.json'
+
+# The command is hidden from --help, and an unknown shell is bad usage: one line, exit 2.
+help=$("$program" --help) || { echo "FAIL: asynclab --help failed" >&2; exit 1; }
+if grep -q completions <<<"$help"; then
+    echo "FAIL: asynclab --help shows the hidden completions command" >&2
+    failures=$((failures + 1))
+fi
+err=$("$program" completions fish 2>&1 >/dev/null)
+rc=$?
+if [[ $rc -ne 2 || $(wc -l <<<"$err") -ne 1 || $err != *fish* ]]; then
+    printf 'FAIL: asynclab completions fish: exit %s, stderr: %s\n' "$rc" "$err" >&2
+    failures=$((failures + 1))
+fi
+"$program" completions zsh | head -1 | grep -qx '#compdef asynclab' ||
+    { echo "FAIL: the zsh script does not start with #compdef asynclab" >&2; failures=$((failures + 1)); }
 
 if ((failures > 0)); then
     echo "$failures completion case(s) failed" >&2
