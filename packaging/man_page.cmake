@@ -20,9 +20,10 @@ function(roff out text)
   set(${out} "${text}" PARENT_SCOPE)
 endfunction()
 
-# The commands are the lines under "Subcommands:" in the top-level help.
+# The commands are the lines under "Subcommands:" in the top-level help, up to a blank line.
 run(help ${PROGRAM} --help)
 string(REGEX REPLACE ".*\nSubcommands:\n" "" listing "${help}")
+string(REGEX REPLACE "\n\n.*" "" listing "${listing}")
 string(REGEX MATCHALL "(^|\n)  [a-z]+" names "${listing}")
 if(NOT names)
   message(FATAL_ERROR "no commands found in `${PROGRAM} --help`")
