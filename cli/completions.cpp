@@ -108,7 +108,7 @@ Tables read_tables(const CLI::App& app) {
                 continue;
             }
             OptionSpec spec = option_spec(*opt);
-            if (t.knob_options.contains(spec.names.front())) {
+            if (!spec.names.empty() && t.knob_options.contains(spec.names.front())) {
                 cmd.takes_knobs = true;
             } else {
                 cmd.options.push_back(std::move(spec));
