@@ -13,6 +13,7 @@
 #include "asynclab/lessons/lesson.hpp"
 #include "asynclab/lessons/text.hpp"
 #include "commands.hpp"
+#include "completions.hpp"
 #include "quiz/quiz.hpp"
 
 namespace {
@@ -20,7 +21,7 @@ namespace {
 using namespace asynclab;
 using namespace asynclab::cli;
 
-constexpr const char* version = "asynclab 0.1.0";
+constexpr const char* version = "asynclab " ASYNCLAB_VERSION;  // project(VERSION), from CMake
 
 /// Declares every knob of every lesson on `run`; which ones apply is checked against lesson N.
 void add_knob_options(CLI::App& run, RunArgs& args) {
@@ -181,6 +182,14 @@ int main(int argc, char** argv) {
     progress->add_flag("--no-color", no_color, "never use colour");
     for (CLI::App* sub : {list, run, show, quiz, progress}) sub->fallthrough();
 
+    // Hidden (no group): the build writes the installed completion scripts with it.
+    std::string completions_shell;
+    CLI::App* completions = app.add_subcommand("completions", "print a shell completion script");
+    completions->group("");
+    completions->add_option("SHELL", completions_shell, "bash or zsh")
+        ->required()
+        ->check(CLI::IsMember({"bash", "zsh"}));
+
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {
@@ -213,6 +222,7 @@ int main(int argc, char** argv) {
         if (*show) return show_command(show_lesson, show_code, json, term);
         if (*quiz) return quiz_command(quiz_args, term);
         if (*progress) return progress_command(progress_args, term);
+        if (*completions) return completions_command(app, completions_shell);
     } catch (const UsageError& e) {
         return usage_error(e.what(), "");
     } catch (const lessons::TextError& e) {
