@@ -4,6 +4,8 @@
 #include <algorithm>
 
 #include "asynclab/lessons/embedded.hpp"
+#include "asynclab/lessons/prose_lookup.hpp"
+#include "asynclab/lessons/run.hpp"
 #include "asynclab/lessons/text.hpp"
 #include "commands.hpp"
 #include "terminal/text_wrap.hpp"
@@ -21,6 +23,24 @@ std::string_view lesson_source(const lessons::Lesson& lesson) {
     return it->text;
 }
 
+/// A demo's words filled in from a run at the default knobs (the takeaway stays empty if the demo
+/// failed: `run N` shows what went wrong, and the words need its figures).
+struct DemoWords {
+    std::string explain;
+    std::string takeaway;
+};
+
+DemoWords default_words(const lessons::Lesson& lesson, const lessons::DemoSpec& spec,
+                        const lessons::DemoText& text, const lessons::Knobs& defaults) {
+    DemoWords words{lessons::fill_prose(text.explain, lessons::prose_lookup(defaults, lesson)), {}};
+    const lessons::DemoRun run = lessons::run_demo(lesson, spec, defaults, {});
+    if (!run.error) {
+        words.takeaway =
+            lessons::fill_prose(text.takeaway, lessons::prose_lookup(run, defaults, lesson));
+    }
+    return words;
+}
+
 }  // namespace
 
 int show_command(int number, bool code, bool json, const Terminal& term) {
@@ -36,14 +56,18 @@ int show_command(int number, bool code, bool json, const Terminal& term) {
         }
         return exit_ok;
     }
+    // The texts name the run's figures: fill them from a run at the default knobs, which takes
+    // milliseconds on the virtual clock, and say so.
+    const lessons::Knobs defaults(lesson.knobs, {});
     if (json) {
         nlohmann::ordered_json demos = nlohmann::ordered_json::array();
         for (const auto& d : lesson.demos) {
             const lessons::DemoText* t = text.demo(d.id);
+            const DemoWords words = t ? default_words(lesson, d, *t, defaults) : DemoWords{};
             demos.push_back({{"id", d.id},
                              {"title", t ? t->title : ""},
-                             {"explain", t ? t->explain : ""},
-                             {"takeaway", t ? t->takeaway : ""}});
+                             {"explain", words.explain},
+                             {"takeaway", words.takeaway}});
         }
         nlohmann::ordered_json knobs = nlohmann::ordered_json::array();
         for (const auto& k : lesson.knobs)
@@ -61,14 +85,22 @@ int show_command(int number, bool code, bool json, const Terminal& term) {
     fmt::print("{}\n\n", term.paint(fmt::format("Lesson {} · {}", lesson.number, text.title),
                                     Style::Heading));
     fmt::print("{}\n", wrap_paragraphs(text.intro, term.width));
+    fmt::print("{}\n",
+               term.paint(wrap_paragraphs(fmt::format("Figures below are from a run at the default "
+                                                      "knobs (asynclab run {} --clock virtual).",
+                                                      lesson.number),
+                                          term.width),
+                          Style::Dim));
     for (std::size_t i = 0; i < lesson.demos.size(); ++i) {
-        const lessons::DemoText* t = text.demo(lesson.demos[i].id);
+        const lessons::DemoSpec& spec = lesson.demos[i];
+        const lessons::DemoText* t = text.demo(spec.id);
         if (t == nullptr) continue;
+        const DemoWords words = default_words(lesson, spec, *t, defaults);
         fmt::print("{}\n",
-                   term.paint(fmt::format("{}. {} — {}", i + 1, lesson.demos[i].id, t->title),
-                              Style::Bold));
-        fmt::print("{}\n", wrap_paragraphs(t->explain, term.width, 3));
-        fmt::print("{}\n", wrap_paragraphs(t->takeaway, term.width, 3));
+                   term.paint(fmt::format("{}. {} — {}", i + 1, spec.id, t->title), Style::Bold));
+        fmt::print("{}\n", wrap_paragraphs(words.explain, term.width, 3));
+        if (!words.takeaway.empty())
+            fmt::print("{}\n", wrap_paragraphs(words.takeaway, term.width, 3));
     }
     std::string knobs;
     for (const auto& k : lesson.knobs) knobs += fmt::format(" --{} {}", k.name, k.default_text);

@@ -6,6 +6,7 @@
 #include <csignal>
 #include <filesystem>
 #include <fstream>
+#include <regex>
 
 #include "process.hpp"
 
@@ -158,6 +159,24 @@ TEST_CASE("show and show --code") {
     const Result text = run_cli({"show", "2"});
     CHECK(text.exit_code == 0);
     CHECK(text.out.find("swallowed-cancel") != std::string::npos);
+    // Every lesson's words are filled in from a run at the defaults: no placeholder is left
+    // (lesson 2 quotes C++'s "{ log(); throw; }", so a brace alone proves nothing).
+    const std::regex placeholder(R"(\{(if |else|end|[a-z_][a-z0-9_.]*[ }:|]))");
+    for (const std::string n : {"1", "2", "3", "4", "5", "6"}) {
+        CAPTURE(n);
+        const Result words = run_cli({"show", n});
+        CHECK(words.exit_code == 0);
+        CHECK(words.out.find("Figures below are from a run at the default knobs") !=
+              std::string::npos);
+        CHECK(!std::regex_search(words.out, placeholder));
+        const json doc = json::parse(run_cli({"show", n, "--json"}).out);
+        for (const auto& demo : doc["demos"]) {
+            CHECK(!std::regex_search(demo["explain"].get<std::string>(), placeholder));
+            CHECK(!demo["takeaway"].get<std::string>().empty());
+            CHECK(!std::regex_search(demo["takeaway"].get<std::string>(), placeholder));
+        }
+    }
+    CHECK(run_cli({"show", "4"}).out.find("ceil(10 / 3) x 1.000 = 4.000 s") != std::string::npos);
     const Result code = run_cli({"show", "1", "--code"});
     CHECK(code.exit_code == 0);
     CHECK(code.out.find("Task<void> concurrent(Demo& demo)") != std::string::npos);
