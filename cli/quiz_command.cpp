@@ -11,6 +11,7 @@
 
 #include "asynclab/lessons/text.hpp"
 #include "commands.hpp"
+#include "echo.hpp"
 #include "progress_store.hpp"
 #include "progress_view.hpp"
 #include "quiz_ui.hpp"
@@ -48,7 +49,8 @@ std::optional<std::vector<Answer>> read_piped_answers(const Quiz& quiz, int& rea
         std::optional<Answer> a = read_answer(q, line, problem);
         if (!a) {
             std::free(buf);
-            throw UsageError(fmt::format("answer {} on stdin ('{}'): {}", reached, line, problem));
+            throw UsageError(
+                fmt::format("answer {} on stdin ('{}'): {}", reached, shown(line), problem));
         }
         answers.push_back(std::move(*a));
     }
