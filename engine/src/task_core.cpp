@@ -107,7 +107,6 @@ bool TaskCore::cancel() noexcept {
     };
     std::vector<Step> stack{{this, false, false}};
     std::vector<TaskCore*> found;
-    reached = &found;
     while (!stack.empty()) {
         const Step step = stack.back();
         stack.pop_back();
@@ -118,7 +117,9 @@ bool TaskCore::cancel() noexcept {
         } else if (task.waiting_on != nullptr && !task.forwarding_) {
             task.forwarding_ = true;
             found.clear();
+            reached = &found;
             const bool forwarded = task.waiting_on->forward_cancel();
+            reached = nullptr;
             stack.push_back({&task, true, forwarded});
             for (auto it = found.rbegin(); it != found.rend(); ++it)
                 stack.push_back({*it, false, false});
@@ -126,7 +127,6 @@ bool TaskCore::cancel() noexcept {
             task.cancel_here();
         }
     }
-    reached = nullptr;
     return true;
 }
 
