@@ -5,6 +5,7 @@
 
 #include <random>
 #include <string>
+#include <vector>
 
 #include "asynclab/lessons/embedded.hpp"
 #include "asynclab/lessons/text.hpp"
@@ -182,14 +183,17 @@ TEST_CASE("fuzz: nesting of every kind at random depths never crashes the loader
     for (int round = 0; round < 200; ++round) {
         const int depth =
             round < 100 ? static_cast<int>(rng() % 40) : static_cast<int>(rng() % 100'000);
-        std::string head, tail;
+        std::string head;
+        std::vector<const char*> closers;
         const int style = static_cast<int>(rng() % 3);
         for (int d = 0; d < depth; ++d) {
             const Level& l = levels[rng() % std::size(levels)];
             head += l.open;
-            tail.insert(0, l.close);
+            closers.push_back(l.close);
         }
         std::string text = base;
+        std::string tail;
+        for (auto it = closers.rbegin(); it != closers.rend(); ++it) tail += *it;
         if (style == 0) text += "x = " + head + "1" + tail + "\n";
         if (style == 1) text += "[t." + head + "b]\nk = 1\n";
         if (style == 2) text += head + "b = 1" + tail + "\n";
