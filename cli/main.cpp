@@ -3,11 +3,13 @@
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
 
+#include <cerrno>
 #include <charconv>
 #include <cstdint>
 #include <cstdio>
 #include <limits>
 #include <set>
+#include <system_error>
 
 #include "asynclab/lessons/knobs.hpp"
 #include "asynclab/lessons/lesson.hpp"
@@ -15,6 +17,8 @@
 #include "commands.hpp"
 #include "completions.hpp"
 #include "quiz/quiz.hpp"
+#include "std_streams.hpp"
+#include "terminal/echo.hpp"
 
 namespace {
 
@@ -50,7 +54,7 @@ CLI::Validator lesson_number() {
             int n = 0;
             const auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
             if (ec == std::errc{} && end == v.data() + v.size()) return std::string();
-            return fmt::format("'{}' is not a lesson number; lessons are 1 to {}", v,
+            return fmt::format("'{}' is not a lesson number; lessons are 1 to {}", shown(v),
                                lessons::all_lessons().size());
         },
         "N");
@@ -62,7 +66,7 @@ CLI::Validator seed_value() {
             std::uint64_t seed = 0;
             const auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), seed);
             if (ec == std::errc{} && end == v.data() + v.size()) return std::string();
-            return fmt::format("'{}' is not valid; expected a whole number from 0 to {}", v,
+            return fmt::format("'{}' is not valid; expected a whole number from 0 to {}", shown(v),
                                std::numeric_limits<std::uint64_t>::max());
         },
         "S");
@@ -76,14 +80,21 @@ std::string one_line(std::string s) {
     return s;
 }
 
+/// Every error line goes out here: whatever of the learner's input it quotes is made harmless.
+int fail(const std::string& message, int code) {
+    std::fprintf(stderr, "asynclab: %s\n", safe_message(message).c_str());
+    return code;
+}
+
 int usage_error(const std::string& message, const std::string& hint) {
-    std::fprintf(stderr, "asynclab: %s%s\n", message.c_str(), hint.c_str());
-    return exit_usage;
+    return fail(message + hint, exit_usage);
 }
 
 }  // namespace
 
-int main(int argc, char** argv) {
+namespace {
+
+int run_program(int argc, char** argv) {
     CLI::App app{
         "asynclab — learn async concurrency (the ideas behind Python's asyncio) by running it.\n"
         "Numbered lessons run on a real coroutine engine and draw a timeline of every task.",
@@ -190,14 +201,22 @@ int main(int argc, char** argv) {
         ->required()
         ->check(CLI::IsMember({"bash", "zsh"}));
 
+
+    // Help and version go to std::cout, which flushes (and fails) at once: keep the reason.
+    const auto print = [&app](const CLI::Error& e) {
+        errno = 0;
+        const int code = app.exit(e);
+        if (std::ferror(stdout)) output_failed(errno);
+        return code;
+    };
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {
-        return app.exit(e);
+        return print(e);
     } catch (const CLI::CallForAllHelp& e) {
-        return app.exit(e);
+        return print(e);
     } catch (const CLI::CallForVersion& e) {
-        return app.exit(e);
+        return print(e);
     } catch (const CLI::ParseError& e) {
         const auto parsed = app.get_subcommands();
         if (parsed.empty()) {
@@ -206,7 +225,7 @@ int main(int argc, char** argv) {
                 return usage_error(
                     fmt::format(
                         "unknown command '{}'; commands are list, run, show, quiz, progress",
-                        first),
+                        shown(first)),
                     "");
             }
             return usage_error(one_line(e.what()), " (see `asynclab --help`)");
@@ -226,11 +245,23 @@ int main(int argc, char** argv) {
     } catch (const UsageError& e) {
         return usage_error(e.what(), "");
     } catch (const lessons::TextError& e) {
-        std::fprintf(stderr, "asynclab: lesson data is broken: %s\n", e.what());
+        // Escaped, but not cut word by word: the file:line at the end of a long path matters.
+        std::fprintf(stderr, "asynclab: lesson data is broken: %s\n",
+                     shown(e.what(), 10 * echo_limit).c_str());
+        return exit_failed;
+    } catch (const std::system_error& e) {
+        if (!std::ferror(stdout)) return fail(e.what(), exit_failed);
+        output_failed(e.code().value());  // said once, by check_output_written()
         return exit_failed;
     } catch (const std::exception& e) {
-        std::fprintf(stderr, "asynclab: %s\n", e.what());
-        return exit_failed;
+        return fail(e.what(), exit_failed);
     }
     return exit_usage;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    if (!open_standard_streams()) return exit_failed;
+    return check_output_written(run_program(argc, argv));
 }

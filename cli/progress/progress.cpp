@@ -4,8 +4,10 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <charconv>
 #include <chrono>
+#include <cstdint>
 #include <ctime>
 
 #include "asynclab/lessons/lesson.hpp"
@@ -19,11 +21,13 @@ using Json = nlohmann::json;
 int count_field(const Json& entry, const char* name, const std::string& where) {
     const auto it = entry.find(name);
     if (it == entry.end()) return 0;
-    if (!it->is_number_integer() || it->get<long long>() < 0 ||
-        it->get<long long>() > 1'000'000'000) {
+    if (it->is_number_unsigned()) {
+        return static_cast<int>(std::min<std::uint64_t>(it->get<std::uint64_t>(), max_count));
+    }
+    if (!it->is_number_integer() || it->get<long long>() < 0) {
         throw ProgressFormatError(fmt::format("{}.{} is not a count", where, name));
     }
-    return it->get<int>();
+    return static_cast<int>(std::min<long long>(it->get<long long>(), max_count));
 }
 
 std::string text_field(const Json& entry, const char* name, const std::string& where) {
@@ -70,13 +74,13 @@ LessonProgress Progress::of(int lesson) const {
 
 void Progress::record_run(int lesson, const std::string& when) {
     LessonProgress& p = lessons[lesson];
-    ++p.runs;
+    if (p.runs < max_count) ++p.runs;
     p.last_run = when;
 }
 
 void Progress::record_quiz(int lesson, Score score, bool passed, const std::string& when) {
     LessonProgress& p = lessons[lesson];
-    ++p.quiz_attempts;
+    if (p.quiz_attempts < max_count) ++p.quiz_attempts;
     if (!p.best || score.better_than(*p.best)) p.best = score;
     p.passed = p.passed || passed;  // a later, weaker attempt does not un-pass a lesson
     p.last_quiz = when;

@@ -15,6 +15,10 @@ namespace asynclab::cli {
 inline constexpr const char* progress_format = "asynclab-progress";
 inline constexpr int progress_version = 1;
 
+/// The most a count (runs, attempts, a score's right and total) goes to: it stops there, and a
+/// file holding more is read as this much, so a count never outgrows what the reader accepts.
+inline constexpr int max_count = 1'000'000'000;
+
 struct Score {
     int right = 0;
     int total = 0;

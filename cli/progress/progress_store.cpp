@@ -177,7 +177,7 @@ void ProgressStore::say(const std::string& message) {
     }
 }
 
-ProgressStore::Loaded ProgressStore::read_file(bool locked) {
+ProgressStore::Loaded ProgressStore::read_file(Access access) {
     const fs::path path = file();
     int err = 0;
     std::string error;
@@ -200,7 +200,8 @@ ProgressStore::Loaded ProgressStore::read_file(bool locked) {
     } catch (const nlohmann::json::exception&) {
         reason = "it is not valid JSON";
     }
-    if (!locked) {
+    if (access == Access::Peek) return {.progress = {}, .writable = false, .corrupt = true};
+    if (access == Access::Unlocked) {
         say(fmt::format("{} is unusable ({}); progress is not saved", path.string(), reason));
         return {.progress = {}, .writable = false};
     }
@@ -224,9 +225,12 @@ Progress ProgressStore::load() {
         std::error_code ec;
         if (fs::symlink_status(file(), ec).type() == fs::file_type::not_found)
             return {};  // nothing yet
-        // The lock is only needed to set a corrupt file aside; a read-only directory still reads.
+        Loaded peeked = read_file(Access::Peek);
+        if (!peeked.corrupt) return peeked.progress;
+        // Only setting a corrupt file aside needs the lock, and a second look under it (a writer
+        // may have replaced the file meanwhile). A read-only directory still reads.
         const FileLock lock(*dir_ / lock_name);
-        return read_file(lock.locked()).progress;
+        return read_file(lock.locked() ? Access::Locked : Access::Unlocked).progress;
     } catch (const std::exception& e) {  // out of memory, a directory that vanished...
         say(fmt::format("cannot read progress in {}: {}", dir_->string(), e.what()));
         return {};
@@ -251,7 +255,7 @@ bool ProgressStore::update(const std::function<void(Progress&)>& change) {
             say(fmt::format("progress is not saved: {}", lock.error()));
             return false;
         }
-        Loaded loaded = read_file(true);
+        Loaded loaded = read_file(Access::Locked);
         if (!loaded.writable) return false;
         change(loaded.progress);
         return write_file(loaded.progress);

@@ -2,7 +2,9 @@
 // Where progress lives and how it is read and written (SPEC section 7). Writes are atomic and
 // serialised between processes: an exclusive flock on progress.lock around read-modify-write, then
 // a temporary file, fsync, rename over progress.json, fsync of the directory. So a crash or Ctrl-C
-// mid-write leaves the previous file, and two processes finishing together both land.
+// mid-write leaves the previous file, and two processes finishing together both land. A plain
+// read takes no lock (the rename means it sees the old file or the new one, whole), so `list`
+// never waits on a writer; only setting a corrupt file aside does.
 //
 // Nothing here throws or fails a command: a problem (no home directory, an unreadable file, a full
 // disk) becomes one warning line, and the result is simply not saved.
@@ -42,8 +44,10 @@ class ProgressStore {
     struct Loaded {
         Progress progress;
         bool writable = true;  ///< False: the file exists but must not be replaced.
+        bool corrupt = false;  ///< (peek) It is unusable and must be set aside, under the lock.
     };
-    Loaded read_file(bool locked);
+    enum class Access { Peek, Unlocked, Locked };
+    Loaded read_file(Access access);
     bool write_file(const Progress& progress);
     void say(const std::string& message);
 

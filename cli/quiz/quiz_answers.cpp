@@ -12,6 +12,7 @@
 
 #include "commands.hpp"
 #include "quiz/quiz.hpp"
+#include "terminal/echo.hpp"
 
 namespace asynclab::cli {
 
@@ -81,7 +82,7 @@ std::optional<Answer> read_letters(const QuizQuestion& q, std::string_view typed
         }
         if (raw < 'a' || raw > last_letter(q)) {
             problem = fmt::format("'{}' is not one of the choices: type a letter from a to {}",
-                                  trim(typed), last_letter(q));
+                                  shown(trim(typed)), last_letter(q));
             return std::nullopt;
         }
         a.letters.push_back(raw - 'a');
@@ -138,7 +139,7 @@ std::optional<Answer> read_number(const QuizQuestion& q, std::string_view typed,
         lower(trim(std::string_view(end, static_cast<std::size_t>(s.data() + s.size() - end))));
     const std::optional<double> factor = unit_factor(unit, rest);
     if (!factor) {
-        problem = fmt::format("'{}' is not a unit I know here: answer in {}", rest,
+        problem = fmt::format("'{}' is not a unit I know here: answer in {}", shown(rest),
                               unit.empty() ? "a plain number" : unit);
         return std::nullopt;
     }
@@ -245,7 +246,7 @@ std::vector<Answer> read_answer_list(const Quiz& quiz, std::string_view typed_li
         std::optional<Answer> a = read_answer(quiz.questions[i], entries[i], problem);
         if (!a)
             throw UsageError(
-                fmt::format("--answers: answer {} ('{}'): {}", i + 1, entries[i], problem));
+                fmt::format("--answers: answer {} ('{}'): {}", i + 1, shown(entries[i]), problem));
         answers.push_back(std::move(*a));
     }
     return answers;

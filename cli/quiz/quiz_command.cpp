@@ -14,6 +14,7 @@
 #include "progress/progress_store.hpp"
 #include "progress/progress_view.hpp"
 #include "quiz/quiz_ui.hpp"
+#include "terminal/echo.hpp"
 
 namespace asynclab::cli {
 
@@ -48,7 +49,8 @@ std::optional<std::vector<Answer>> read_piped_answers(const Quiz& quiz, int& rea
         std::optional<Answer> a = read_answer(q, line, problem);
         if (!a) {
             std::free(buf);
-            throw UsageError(fmt::format("answer {} on stdin ('{}'): {}", reached, line, problem));
+            throw UsageError(
+                fmt::format("answer {} on stdin ('{}'): {}", reached, shown(line), problem));
         }
         answers.push_back(std::move(*a));
     }

@@ -71,7 +71,9 @@ void write_trace_file(const std::string& path, const lessons::LessonRun& run,
     }
     std::ofstream out(path);
     out << chrome_trace(sections).dump() << '\n';
-    if (!out) throw UsageError(fmt::format("--trace: cannot write {}", path));
+    out.close();  // the last of it is written here, and a full disk only shows then
+    // An I/O failure, not bad usage: exit 1.
+    if (!out) throw std::runtime_error(fmt::format("--trace: cannot write {}", path));
 }
 
 }  // namespace
@@ -160,8 +162,9 @@ int run_command(const RunArgs& args, const Terminal& term) {
     }
 
     if (args.json) fmt::print("{}\n", json_report(run, text).dump(2));
-    if (args.trace_file) write_trace_file(*args.trace_file, run, text);
+    // Recorded first: a trace that cannot be written does not undo the lesson the learner ran.
     if (!interrupted && !run.failed()) record_lesson_run(lesson.number);  // never fails the run
+    if (args.trace_file) write_trace_file(*args.trace_file, run, text);
     if (interrupted) return exit_interrupted;
     return run.failed() ? exit_failed : exit_ok;
 }

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <cstring>
+#include <vector>
 
 #include "asynclab/errors.hpp"
 #include "asynclab/loop.hpp"
@@ -77,23 +78,64 @@ std::string TaskCore::name() const {
     return "Task-" + fmt::format_int(static_cast<std::uint64_t>(id_)).str();
 }
 
+namespace {
+/// While a cancellation is being passed down, the tasks it reaches are collected here rather than
+/// cancelled on the spot: a chain of a million tasks each awaiting the next would otherwise recurse
+/// a million frames deep (cancel -> forward_cancel -> cancel ...).
+thread_local std::vector<TaskCore*>* reached = nullptr;
+}  // namespace
+
 bool TaskCore::cancel() noexcept {
     if (done()) return false;
     if (cancel_requests_ < max_cancelling) ++cancel_requests_;
-    if (waiting_on != nullptr && !forwarding_) {
-        // Awaiting a task or a gather: cancel that instead and keep waiting for it. A cycle of
-        // tasks awaiting each other comes back here with forwarding_ set and is woken instead.
-        forwarding_ = true;
-        const bool forwarded = waiting_on->forward_cancel();
-        forwarding_ = false;
-        if (forwarded) return true;
+    if (reached != nullptr) {
+        reached->push_back(this);  // its turn comes in the walk below, in the recursion's order
+        return true;
     }
+    if (waiting_on == nullptr || forwarding_) {
+        cancel_here();
+        return true;
+    }
+    // A depth-first walk that does what the recursion did, in the same order: a task awaiting a
+    // task or a gather forwards the cancellation (forwarding_ set while those below it are
+    // handled, so a cycle of tasks awaiting each other comes back to a set flag and is woken
+    // instead), and is woken itself only if there was nothing to forward to.
+    struct Step {
+        TaskCore* task;
+        bool leaving;    // its forwards are done
+        bool forwarded;  // (leaving) the wait passed the cancellation on and goes on
+    };
+    std::vector<Step> stack{{this, false, false}};
+    std::vector<TaskCore*> found;
+    while (!stack.empty()) {
+        const Step step = stack.back();
+        stack.pop_back();
+        TaskCore& task = *step.task;
+        if (step.leaving) {
+            task.forwarding_ = false;
+            if (!step.forwarded) task.cancel_here();
+        } else if (task.waiting_on != nullptr && !task.forwarding_) {
+            task.forwarding_ = true;
+            found.clear();
+            reached = &found;
+            const bool forwarded = task.waiting_on->forward_cancel();
+            reached = nullptr;
+            stack.push_back({&task, true, forwarded});
+            for (auto it = found.rbegin(); it != found.rend(); ++it)
+                stack.push_back({*it, false, false});
+        } else {
+            task.cancel_here();
+        }
+    }
+    return true;
+}
+
+void TaskCore::cancel_here() noexcept {
     if (waiting_on != nullptr) {
         std::exchange(waiting_on, nullptr)->detach();
         loop_->schedule(*this);
     }
     must_cancel = true;
-    return true;
 }
 
 std::uint32_t TaskCore::uncancel() noexcept {

@@ -4,6 +4,7 @@
 
 #include <toml++/toml.h>
 
+#include <cmath>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -12,6 +13,7 @@
 #include <sstream>
 
 #include "asynclab/lessons/embedded.hpp"
+#include "toml_guard.hpp"
 
 namespace asynclab::lessons {
 
@@ -45,11 +47,15 @@ class Reader {
         return std::string(*node->value<std::string_view>());
     }
 
-    std::int64_t integer(std::string_view key) const {
+    std::int64_t integer(std::string_view key, std::int64_t lo, std::int64_t hi) const {
         const toml::node& node = need(key);
         if (!node.is_integer())
             fail(node.source(), fmt::format("'{}' must be a whole number", key));
-        return *node.value<std::int64_t>();
+        const std::int64_t v = *node.value<std::int64_t>();
+        if (v < lo || v > hi)
+            fail(node.source(), fmt::format("'{}' is {}; it must be a whole number from {} to {}",
+                                            key, v, lo, hi));
+        return v;
     }
 
     const toml::table& table(std::string_view key) const {
@@ -66,6 +72,11 @@ class Reader {
     const toml::table& table_;
     const toml::source_region& where_;
 };
+
+/// Answers are letters, a to z.
+constexpr std::size_t max_choices = 26;
+/// Lesson numbers as `run N` takes them; anything else is a typo.
+constexpr std::int64_t max_lesson_number = 99;
 
 int letter_index(const Reader& r, const toml::node& node, std::size_t choices) {
     const auto letter = node.value<std::string_view>();
@@ -98,7 +109,8 @@ KnobDraw parse_draw(const Reader& r, std::string_view name, const toml::node& no
     }
     auto number = [&](std::size_t i) {
         const auto v = (*range)[i].value<double>();
-        if (!v) r.fail(node.source(), fmt::format("knob '{}': range bounds must be numbers", name));
+        if (!v || !std::isfinite(*v))
+            r.fail(node.source(), fmt::format("knob '{}': range bounds must be numbers", name));
         return *v;
     };
     draw.lo = number(0);
@@ -122,6 +134,9 @@ std::vector<std::string> parse_choices(const Reader& r) {
     const auto* list = choices.as_array();
     if (list == nullptr || list->size() < 2)
         r.fail(choices.source(), "'choices' must list at least two answers");
+    if (list->size() > max_choices)
+        r.fail(choices.source(), fmt::format("'choices' lists {} answers; at most {} (a to z)",
+                                             list->size(), max_choices));
     std::vector<std::string> out;
     for (const auto& c : *list) {
         if (!c.is_string()) r.fail(c.source(), "each choice must be text");
@@ -143,7 +158,14 @@ Question parse_question(const Reader& r) {
         pr.demo = p.text("demo");
         pr.metric = p.text("metric");
         pr.unit = p.text("unit", false);
-        pr.tolerance = table->get("tolerance") ? table->get("tolerance")->value_or(0.001) : 0.001;
+        pr.tolerance = 0.001;
+        if (const toml::node* tolerance = table->get("tolerance")) {
+            // value<double>() also takes an integer; inf and nan are refused with the rest.
+            const auto v = tolerance->value<double>();
+            if (!v || !std::isfinite(*v) || *v < 0)
+                p.fail(tolerance->source(), "'tolerance' must be a number, 0 or more");
+            pr.tolerance = *v;
+        }
         if (const toml::node* knobs = r.raw().get("knobs")) {
             const auto* kt = knobs->as_table();
             if (kt == nullptr) r.fail(knobs->source(), "'knobs' must be a table");
@@ -189,6 +211,7 @@ const DemoText* LessonText::demo(std::string_view id) const {
 }
 
 LessonText parse_lesson_text(std::string_view file, std::string_view toml_text) {
+    check_toml_shape(file, toml_text);
     toml::table doc;
     try {
         doc = toml::parse(toml_text, file);
@@ -200,7 +223,7 @@ LessonText parse_lesson_text(std::string_view file, std::string_view toml_text) 
     const Reader lesson(file, top.table("lesson"), top.need("lesson").source());
     LessonText text;
     text.file = std::string(file);
-    text.number = static_cast<int>(lesson.integer("number"));
+    text.number = static_cast<int>(lesson.integer("number", 1, max_lesson_number));
     text.slug = lesson.text("slug");
     text.title = lesson.text("title");
     text.summary = lesson.text("summary");

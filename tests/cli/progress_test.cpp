@@ -4,6 +4,8 @@
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
 
+#include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -287,4 +289,53 @@ TEST_CASE("progress shows every lesson; --reset --yes erases") {
     const SpawnResult reset = launch({"progress", "--reset", "--yes"}, {home.env()});
     CHECK(reset.exit_code == 0);
     CHECK(runs_of(home.path(), 3) == 0);
+}
+
+TEST_CASE("a count at its limit, or past it, stays one the reader accepts") {
+    const TempHome home;
+    spit(home.file(),
+         R"({"format":"asynclab-progress","version":1,"lessons":{"1":{"runs":1000000000,)"
+         R"("quiz_attempts":18446744073709551615},"2":{"runs":5000000000}}})");
+    Quiet writer(home.path());
+    REQUIRE(writer.store.update([](Progress& p) {
+        p.record_run(1, "2025-01-01T00:00:00Z");
+        p.record_quiz(1, {.right = 1, .total = 2}, false, "2025-01-01T00:00:00Z");
+    }));
+    CHECK(writer.warnings.empty());
+    Quiet reader(home.path());
+    const LessonProgress l = reader.store.load().of(1);
+    CHECK(reader.warnings.empty());
+    CHECK(l.runs == max_count);
+    CHECK(l.quiz_attempts == max_count);
+    CHECK(reader.store.load().of(2).runs == max_count);
+    CHECK(files_starting(home.path(), "progress.json.corrupt").empty());
+    // Still a count: a negative one is not.
+    CHECK_THROWS_AS(
+        progress_from_json(json::parse(
+            R"({"format":"asynclab-progress","version":1,"lessons":{"1":{"runs":-1}}})")),
+        ProgressFormatError);
+}
+
+TEST_CASE("list and progress read while another process holds the lock") {
+    const TempHome home;
+    REQUIRE(add_run(home.path(), 2));
+    // This process plays a writer stuck with the lock. It holds it for up to 5 s, half of what a
+    // writer waits for it, so a reader that took the lock would still be waiting when it lets go.
+    const int lock = ::open((home.path() / "progress.lock").c_str(), O_RDWR | O_CREAT, 0600);
+    REQUIRE(lock >= 0);
+    REQUIRE(::flock(lock, LOCK_EX) == 0);
+    Spawned list({"list"}, {home.env()});
+    Spawned progress({"progress", "--json"}, {home.env()});
+    const bool list_ended = list.ended_within(std::chrono::seconds(5));
+    const bool progress_ended = progress.ended_within(std::chrono::seconds(1));
+    ::close(lock);  // lets go
+    CHECK(list_ended);
+    CHECK(progress_ended);
+    const SpawnResult l = list.finish();
+    CHECK(l.exit_code == 0);
+    CHECK(l.err == "");
+    CHECK(l.out.find("ran 1") != std::string::npos);
+    const SpawnResult p = progress.finish();
+    CHECK(p.exit_code == 0);
+    CHECK(json::parse(p.out)["lessons"][1]["runs"] == 1);
 }

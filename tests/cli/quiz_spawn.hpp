@@ -7,12 +7,14 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <optional>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 extern char** environ;
@@ -110,18 +112,34 @@ class Spawned {
     }
     Spawned(const Spawned&) = delete;
     Spawned& operator=(const Spawned&) = delete;
-    Spawned(Spawned&& other) noexcept : pid_(other.pid_), base_(std::move(other.base_)) {
+    Spawned(Spawned&& other) noexcept
+        : pid_(other.pid_),
+          base_(std::move(other.base_)),
+          ended_(other.ended_),
+          status_(other.status_) {
         other.pid_ = -1;
     }
     ~Spawned() {
         if (pid_ > 0) finish();
     }
 
+    /// Whether the child has ended within `bound` (it is left running otherwise).
+    bool ended_within(std::chrono::milliseconds bound) {
+        const auto deadline = std::chrono::steady_clock::now() + bound;
+        while (!ended_) {
+            const pid_t got = ::waitpid(pid_, &status_, WNOHANG);
+            if (got == pid_) ended_ = true;
+            if (ended_ || std::chrono::steady_clock::now() > deadline) break;
+            std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        }
+        return ended_;
+    }
+
     SpawnResult finish() {
         SpawnResult r;
         if (pid_ <= 0) return r;
-        int status = 0;
-        ::waitpid(pid_, &status, 0);
+        if (!ended_) ::waitpid(pid_, &status_, 0);
+        const int status = status_;
         pid_ = -1;
         r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
         r.out = slurp(base_ + ".out");
@@ -133,6 +151,8 @@ class Spawned {
   private:
     pid_t pid_ = -1;
     std::string base_;
+    bool ended_ = false;
+    int status_ = 0;
 };
 
 inline SpawnResult launch(const std::vector<std::string>& args,

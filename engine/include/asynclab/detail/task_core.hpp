@@ -181,6 +181,8 @@ class TaskCore : public RegistryLink, public TimerNode {
     };
 
     [[noreturn]] void throw_not_completed();
+    /// The cancellation stops at this task: out of its wait, if any, and Cancelled at its resume.
+    void cancel_here() noexcept;
     static void run_step(ReadyNode& self) noexcept;
     static void on_sleep_timer(ReadyNode& self) noexcept;
     /// The done task's own ready entry takes its watcher's report to the next turn.
