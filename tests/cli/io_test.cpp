@@ -63,8 +63,9 @@ std::function<void()> stdout_to(const char* path) {
     return [path] { dup2(open(path, O_WRONLY), 1); };
 }
 
-const std::vector<std::string> quiz_args = {
-    "quiz", "3", "--seed", "1", "--answers", "b,1,a+b,b,b,a+b+d", "--json"};
+// Lesson 2's quiz asks only for letters and numbers, so any seed takes these answers.
+const std::vector<std::string> quiz_args = {"quiz",      "2", "--seed", "1",
+                                            "--answers", "a,1,a,a,a,a,a,a,a", "--json"};
 
 }  // namespace
 

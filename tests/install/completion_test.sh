@@ -73,7 +73,9 @@ if [[ $rc -ne 2 || $(wc -l <<<"$err") -ne 1 || $err != *fish* ]]; then
     printf 'FAIL: asynclab completions fish: exit %s, stderr: %s\n' "$rc" "$err" >&2
     failures=$((failures + 1))
 fi
-"$program" completions zsh | head -1 | grep -qx '#compdef asynclab' ||
+# Whole, then its first line: `| head -1` would close the pipe under a script still writing.
+zsh_script=$("$program" completions zsh)
+[[ ${zsh_script%%$'\n'*} == '#compdef asynclab' ]] ||
     { echo "FAIL: the zsh script does not start with #compdef asynclab" >&2; failures=$((failures + 1)); }
 
 if ((failures > 0)); then
