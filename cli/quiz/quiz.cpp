@@ -71,7 +71,7 @@ void set_predict(QuizQuestion& q, const lessons::Lesson& lesson, const lessons::
     }
     lessons::Knobs knobs;
     try {
-        knobs = lessons::Knobs(lesson.knobs, given);
+        knobs = lessons::Knobs(lesson.knobs(), given);
     } catch (const lessons::KnobError& e) {
         throw QuizError(
             fmt::format("{}: question {} drew a bad knob value: {}", where, number, e.what()));
@@ -93,9 +93,10 @@ void set_predict(QuizQuestion& q, const lessons::Lesson& lesson, const lessons::
     }
     if (p.metric == "duration_s") {
         q.right_value = to_secs(run.duration);
-    } else if (const auto it = run.metrics.find(p.metric);
-               it != run.metrics.end() && it->is_number()) {
-        q.right_value = it->get<double>();
+    } else if (const auto* d = run.metric(p.metric).get_if<double>()) {
+        q.right_value = *d;
+    } else if (const auto* i = run.metric(p.metric).get_if<std::int64_t>()) {
+        q.right_value = static_cast<double>(*i);
     } else {
         throw QuizError(fmt::format(
             "{}: question {} reads metric '{}', which demo '{}' does not report as a number", where,
@@ -104,7 +105,8 @@ void set_predict(QuizQuestion& q, const lessons::Lesson& lesson, const lessons::
     q.prompt = fill_prompt(q.source->prompt, knobs, given);
     q.check_command =
         fmt::format("asynclab run {} --clock virtual --demo {}", lesson.number, p.demo);
-    for (const auto& spec : lesson.knobs) {  // in the lesson's order, as `run --help` lists them
+    for (const auto& spec :
+         lesson.knobs().specs) {  // in the lesson's order, as `run --help` lists them
         if (auto it = given.find(spec.name); it != given.end()) {
             q.drawn.emplace_back(spec.name, it->second);
             q.check_command += fmt::format(" --{} {}", spec.name, it->second);

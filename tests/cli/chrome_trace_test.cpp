@@ -5,8 +5,8 @@
 #include <map>
 #include <memory>
 
-#include "run/chrome_trace.hpp"
 #include "demo_programs.hpp"
+#include "run/chrome_trace.hpp"
 
 using namespace asynclab;
 using namespace asynclab::testing;

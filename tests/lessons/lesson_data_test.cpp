@@ -68,16 +68,19 @@ explain = "e"
 
 TEST_CASE("knobs: defaults, overrides and one clear line for a bad value") {
     const Lesson& tasks = *find_lesson(1);
-    Knobs defaults(tasks.knobs, {});
+    Knobs defaults(tasks.knobs(), {});
     CHECK(defaults.seconds_list("delays").size() == 3);
-    CHECK_THROWS_WITH_AS(Knobs(tasks.knobs, {{"delays", "x"}}),
-                         "--delays: 'x' is not valid; expected a comma-separated list of seconds "
-                         "from 0 to 60, like 1.0,1.5,0.5",
+    CHECK_THROWS_WITH_AS(Knobs(tasks.knobs(), {{"delays", "x"}}),
+                         "--delays: 'x' is not valid; expected a comma-separated list of up to 10 "
+                         "seconds from 0 to 60, like 1.0,1.5,0.5",
                          KnobError);
-    CHECK_THROWS_AS(Knobs(tasks.knobs, {{"delays", "1,,2"}}), KnobError);
-    CHECK_THROWS_AS(Knobs(tasks.knobs, {{"delays", "-1"}}), KnobError);
+    CHECK_THROWS_AS(Knobs(tasks.knobs(), {{"delays", "1,,2"}}), KnobError);
+    CHECK_THROWS_AS(Knobs(tasks.knobs(), {{"delays", "-1"}}), KnobError);
+    CHECK_THROWS_AS(Knobs(tasks.knobs(), {{"delays", "1,1,1,1,1,1,1,1,1,1,1"}}), KnobError);
+    CHECK(Knobs(tasks.knobs(), {{"delays", "1,1,1,1,1,1,1,1,1,1"}}).seconds_list("delays").size() ==
+          10);
     const Lesson& timeouts = *find_lesson(2);
-    CHECK_THROWS_AS(Knobs(timeouts.knobs, {{"timeout", "nan"}}), KnobError);
-    CHECK_THROWS_AS(Knobs(timeouts.knobs, {{"timeout", "1e9"}}), KnobError);
-    CHECK(Knobs(timeouts.knobs, {{"timeout", "0.5"}}).seconds("timeout") == asynclab::secs(0.5));
+    CHECK_THROWS_AS(Knobs(timeouts.knobs(), {{"timeout", "nan"}}), KnobError);
+    CHECK_THROWS_AS(Knobs(timeouts.knobs(), {{"timeout", "1e9"}}), KnobError);
+    CHECK(Knobs(timeouts.knobs(), {{"timeout", "0.5"}}).seconds("timeout") == asynclab::secs(0.5));
 }
