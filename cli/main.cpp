@@ -35,10 +35,19 @@ void add_knob_options(CLI::App& run, RunArgs& args) {
     for (const lessons::Lesson* l : lessons::all_lessons()) {
         for (const auto& k : l->knobs().specs) {
             auto& h = help[k.name];
-            h += fmt::format("{}lesson {}: {} (default {})", h.empty() ? "" : "; ", l->number,
-                             k.help, k.default_text);
+            h += fmt::format("{}lesson {}: {}, {} (default {})", h.empty() ? "" : "; ", l->number,
+                             k.help, knob_range(k), k.default_text);
         }
     }
+    std::string limits;  // knobs bound together, lesson by lesson
+    for (const lessons::Lesson* l : lessons::all_lessons()) {
+        for (const auto& limit : l->knobs().limits) {
+            limits += fmt::format("\n  lesson {}: {} at most {:g} ({:g} {})", l->number,
+                                  lessons::limit_formula(limit), limit.max / limit.scale, limit.max,
+                                  limit.what);
+        }
+    }
+    if (!limits.empty()) run.footer("Knobs bound together (each in its range, and also):" + limits);
     for (const auto& [name, text] : help) {
         run.add_option_function<std::string>(
                "--" + name, [&args, name = name](const std::string& v) { args.knobs[name] = v; },

@@ -151,7 +151,9 @@ Task<void> first_completed(Demo& demo) {
         t.cancel();
         cancelled.push_back(t.name());
     }
-    co_await wait(pending);  // let them finish cancelling before the demo ends
+    // Let them finish cancelling before the demo ends. (None left when all finished at once:
+    // asyncio.wait, like wait() here, refuses an empty set.)
+    if (!pending.empty()) co_await wait(pending);
     demo.metric("winner", winner);
     demo.metric("first_done_s", first_done);
     demo.metric("cancelled", cancelled);

@@ -120,23 +120,51 @@ double Knobs::magnitude(std::string_view name) const {
     return number(name);
 }
 
-void Knobs::check(const KnobLimit& limit) const {
-    double figure = 1;
+std::string knob_range(const KnobSpec& spec) {
+    switch (spec.kind) {
+        case KnobKind::Seconds:
+            return fmt::format("{:g} to {:g} s", spec.min, spec.max);
+        case KnobKind::SecondsList:
+            return fmt::format("up to {} of {:g} to {:g} s", spec.max_items, spec.min, spec.max);
+        case KnobKind::Count:
+        case KnobKind::Threads:
+        case KnobKind::Fraction:
+            break;
+    }
+    return fmt::format("{:g} to {:g}", spec.min, spec.max);
+}
+
+std::string limit_formula(const KnobLimit& limit) {
     std::string names;
-    for (const auto& name : limit.times) {
-        figure *= magnitude(name);
+    for (const auto& name : limit.times)
         names += fmt::format("{}--{}", names.empty() ? "" : " × ", name);
+    if (!limit.least.empty()) {
+        std::string which;
+        for (const auto& name : limit.least)
+            which += fmt::format("{}--{}", which.empty() ? "" : " and ", name);
+        names += fmt::format("{}the smaller of {}", names.empty() ? "" : " × ", which);
+    }
+    for (const auto& name : limit.per) names += fmt::format(" ÷ --{}", name);
+    return names;
+}
+
+void Knobs::check(const KnobLimit& limit) const {
+    double figure = limit.scale;
+    for (const auto& name : limit.times) figure *= magnitude(name);
+    if (!limit.least.empty()) {
+        double least = magnitude(limit.least.front());
+        for (const auto& name : limit.least) least = std::min(least, magnitude(name));
+        figure *= least;
     }
     for (const auto& name : limit.per) {
         const double d = magnitude(name);
         if (d <= 0) return;  // nothing to divide by: the limit does not apply
         figure /= d;
-        names += fmt::format(" ÷ --{}", name);
     }
     if (figure <= limit.max) return;
     throw KnobError(
-        fmt::format("{} would make {:.0f} {}; at most {:g} are drawn: lower one of them", names,
-                    figure, limit.what, limit.max));
+        fmt::format("{} would make {:.0f} {}; at most {:g} are drawn: lower one of them",
+                    limit_formula(limit), std::ceil(figure), limit.what, limit.max));
 }
 
 const KnobValue& Knobs::at(std::string_view name) const {

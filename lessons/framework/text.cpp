@@ -242,10 +242,13 @@ KnobTable parse_knob_table(const Reader& top, const toml::table& doc) {
     });
     for_each_table(top, doc, "knob_limit", [&](const Reader& r) {
         KnobLimit limit{.times = knob_names(r, table, "times"),
+                        .least = knob_names(r, table, "least"),
                         .per = knob_names(r, table, "per"),
+                        .scale = r.raw().get("scale") ? knob_number(r, "scale") : 1.0,
                         .max = knob_number(r, "max"),
                         .what = r.text("what")};
-        if (limit.times.empty()) r.fail("'times' must name at least one knob");
+        if (limit.times.empty() && limit.least.empty())
+            r.fail("a knob_limit must name knobs in 'times' or 'least'");
         table.limits.push_back(std::move(limit));
     });
     return table;

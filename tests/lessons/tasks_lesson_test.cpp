@@ -70,3 +70,12 @@ TEST_CASE("lesson 2: a timeout scope, an explicit cancel and a swallowed one") {
     CHECK(metrics_json(swallowed)["state"] == "completed");
     CHECK(metrics_json(swallowed)["finished_s"] == 0.1);
 }
+
+TEST_CASE("lesson 1 first-completed: one fetch, or all finishing together, leaves none to cancel") {
+    for (const char* delays : {"0.5", "0.5,0.5,0.5", "0"}) {
+        CAPTURE(delays);
+        const auto r = run_demo(1, "first-completed", {{"delays", delays}});
+        CHECK_FALSE(r.error.has_value());
+        CHECK(metrics_json(r)["cancelled"] == nlohmann::json::array());
+    }
+}

@@ -37,11 +37,14 @@ struct KnobSpec {
 };
 
 /// A bound on knobs together, where each alone is in range but their combination would make a
-/// run too big to draw: the product of `times` (a list counts as its sum) divided by the product
-/// of `per` must stay at most `max`. "--jobs × --block ÷ --tick: at most 100000 ticks".
+/// run too big to draw quickly: `scale` × the product of `times` (a list counts as its sum) × the
+/// smallest of `least` (when given) ÷ the product of `per` must stay at most `max`. Lesson 5:
+/// --jobs × --block ÷ --pool ÷ --tick, the ticks the ticker makes while the pool works.
 struct KnobLimit {
     std::vector<std::string> times;
+    std::vector<std::string> least;
     std::vector<std::string> per;
+    double scale = 1;
     double max = 0;
     std::string what;  ///< What the figure counts: "ticks of the ticker".
 };
@@ -62,6 +65,12 @@ class KnobError : public std::runtime_error {
 
 /// Parses `text` for `spec`; throws KnobError.
 KnobValue parse_knob(const KnobSpec& spec, std::string_view text);
+
+/// A knob's range as `run --help` states it: "1 to 1000", "0 to 10 s".
+std::string knob_range(const KnobSpec& spec);
+
+/// A limit's knobs as its error names them: "--jobs × --block ÷ --pool ÷ --tick".
+std::string limit_formula(const KnobLimit& limit);
 
 /// The text a value round-trips through (the quiz shows it, progress records it).
 std::string format_knob(const KnobValue& value);
