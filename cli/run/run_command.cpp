@@ -147,7 +147,11 @@ int run_command(const RunArgs& args, const Terminal& term) {
                                         "happened so far.",
                               Style::Warn));
     }
-    if (args.json) fmt::print("{}\n", json_report(run, text).dump(2));
+    if (args.json) {
+        fmt::print("{}\n", json_report(run, text).dump(2));
+        // Standard output holds only the document: say it is a partial one where a person sees.
+        if (run.interrupted) std::fputs("asynclab: interrupted; the report is partial\n", stderr);
+    }
     if (args.trace_file) write_trace_file(*args.trace_file, run, text);
     if (run.interrupted) return stop_exit_code();
     if (run.failed()) return exit_failed;

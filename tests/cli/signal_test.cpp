@@ -90,3 +90,13 @@ TEST_CASE("other commands keep the signals' default action") {
     CHECK(r.killed);
     CHECK(r.exit_code == 143);
 }
+
+TEST_CASE("with --json an interrupted run still prints its document, and says so on stderr") {
+    Child child({"run", "1", "--json"}, {}, true);
+    child.signal(SIGINT);
+    const Result r = child.finish();
+    CHECK_FALSE(r.killed);
+    CHECK(r.exit_code == 130);
+    CHECK(r.out.find("\"demos\": []") != std::string::npos);
+    CHECK(r.err == "asynclab: interrupted; the report is partial\n");
+}
