@@ -106,7 +106,7 @@ class Loop {
     /// Stops the loop from outside: once `*flag` is true (set by a signal handler, say), the loop
     /// cancels every task, once — at the start of a turn or between two callbacks of one, so a
     /// loop too busy to poll libuv (where on_signal's signals arrive) still sees it. A waiting
-    /// loop wakes every interrupt_check to look. nullptr: no flag.
+    /// loop wakes every interrupt_check_ms to look. nullptr: no flag.
     void set_interrupt_flag(const std::atomic<bool>* flag) noexcept { interrupt_flag_ = flag; }
     /// Whether the flag stopped this loop.
     [[nodiscard]] bool interrupted() const noexcept { return interrupted_; }
