@@ -1,6 +1,7 @@
 #pragma once
 // The subcommands. Each returns the process's exit code (SPEC section 2): 0 success, 1 a lesson
-// that failed or a quiz not passed, 2 bad usage, 130 interrupted. Bad usage is thrown as
+// that failed or a quiz not passed, 2 bad usage, 128 + the signal when interrupted (130 Ctrl-C,
+// 143 SIGTERM, 129 SIGHUP). Bad usage is thrown as
 // UsageError and printed by main() as one line.
 
 #include <cstdint>
@@ -10,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "asynclab/clock.hpp"
 #include "asynclab/lessons/lesson.hpp"
 #include "terminal/terminal.hpp"
 
@@ -18,7 +20,6 @@ namespace asynclab::cli {
 inline constexpr int exit_ok = 0;
 inline constexpr int exit_failed = 1;
 inline constexpr int exit_usage = 2;
-inline constexpr int exit_interrupted = 130;
 
 /// Bad input: the message is the one line shown to the learner.
 class UsageError : public std::runtime_error {
@@ -28,13 +29,14 @@ class UsageError : public std::runtime_error {
 
 struct RunArgs {
     int lesson = 0;
-    std::string clock = "real";
+    ClockMode clock = ClockMode::Real;
     double speed = 1.0;
     std::uint64_t seed = 42;
     bool json = false;
     std::optional<std::string> trace_file;
     std::vector<std::string> demos;
-    std::map<std::string, std::string> knobs;  ///< Only those given on the command line.
+    /// Only those given on the command line, as typed; lessons::parse_knobs checks them.
+    std::map<std::string, std::string> knobs;
 };
 
 struct QuizArgs {

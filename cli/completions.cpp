@@ -92,7 +92,7 @@ OptionSpec option_spec(const CLI::Option& opt) {
 Tables read_tables(const CLI::App& app) {
     Tables t;
     for (const lessons::Lesson* l : lessons::all_lessons()) {
-        for (const auto& k : l->knobs) t.knob_options.insert("--" + k.name);
+        for (const auto& k : l->knobs().specs) t.knob_options.insert("--" + k.name);
     }
     for (const CLI::Option* opt : app.get_options()) {
         if (!opt->get_positional()) t.global.push_back(option_spec(*opt));
@@ -188,7 +188,7 @@ std::string common_functions(const Tables& t) {
     for (const lessons::Lesson* l : lessons::all_lessons()) {
         std::vector<std::string> knobs;
         std::vector<std::string> demos;
-        for (const auto& k : l->knobs) knobs.push_back("--" + k.name);
+        for (const auto& k : l->knobs().specs) knobs.push_back("--" + k.name);
         for (const auto& d : l->demos) demos.push_back(d.id);
         out += fmt::format("        'knobs {0}') echo {1} ;;\n        'demos {0}') echo {2} ;;\n",
                            l->number, shell_word(joined(knobs)), shell_word(joined(demos)));
@@ -368,7 +368,7 @@ std::string zsh_script(const Tables& t) {
     std::vector<std::string> lesson_items;
     for (const lessons::Lesson* l : lessons::all_lessons()) {
         std::vector<std::string> items;
-        for (const auto& k : l->knobs) {
+        for (const auto& k : l->knobs().specs) {
             items.push_back(described(
                 "--" + k.name, fmt::format("{} (default {})", one_line(k.help), k.default_text)));
         }

@@ -17,6 +17,7 @@
 #include "commands.hpp"
 #include "completions.hpp"
 #include "quiz/quiz.hpp"
+#include "run/interrupt.hpp"
 #include "std_streams.hpp"
 #include "terminal/echo.hpp"
 
@@ -27,16 +28,31 @@ using namespace asynclab::cli;
 
 constexpr const char* version = "asynclab " ASYNCLAB_VERSION;  // project(VERSION), from CMake
 
+// --speed: the slowest keeps every timer of a lesson (an hour at most) exact in nanoseconds
+// (1 h / 0.001 < 2^53 ns); run_command also refuses a speed that would make the run last more
+// than an hour.
+constexpr double min_speed = 0.001;
+constexpr double max_speed = 1000;
+
 /// Declares every knob of every lesson on `run`; which ones apply is checked against lesson N.
 void add_knob_options(CLI::App& run, RunArgs& args) {
     std::map<std::string, std::string> help;  // knob name -> "lesson 3: ...; lesson 4: ..."
     for (const lessons::Lesson* l : lessons::all_lessons()) {
-        for (const auto& k : l->knobs) {
+        for (const auto& k : l->knobs().specs) {
             auto& h = help[k.name];
-            h += fmt::format("{}lesson {}: {} (default {})", h.empty() ? "" : "; ", l->number,
-                             k.help, k.default_text);
+            h += fmt::format("{}lesson {}: {}, {} (default {})", h.empty() ? "" : "; ", l->number,
+                             k.help, knob_range(k), k.default_text);
         }
     }
+    std::string limits;  // knobs bound together, lesson by lesson
+    for (const lessons::Lesson* l : lessons::all_lessons()) {
+        for (const auto& limit : l->knobs().limits) {
+            limits += fmt::format("\n  lesson {}: {} at most {:g} ({:g} {})", l->number,
+                                  lessons::limit_formula(limit), limit.max / limit.scale, limit.max,
+                                  limit.what);
+        }
+    }
+    if (!limits.empty()) run.footer("Knobs bound together (each in its range, and also):" + limits);
     for (const auto& [name, text] : help) {
         run.add_option_function<std::string>(
                "--" + name, [&args, name = name](const std::string& v) { args.knobs[name] = v; },
@@ -58,6 +74,20 @@ CLI::Validator lesson_number() {
                                lessons::all_lessons().size());
         },
         "N");
+}
+
+/// --clock's names, bound to ClockMode: the one place they are spelled. CheckedTransformer turns
+/// a name into the enum; alone it would also take the enum's numbers, and say less on a bad one.
+CLI::Validator clock_name() {
+    static const std::map<std::string, ClockMode> names{{"real", ClockMode::Real},
+                                                        {"virtual", ClockMode::Virtual}};
+    return CLI::Validator(
+        [to_enum = CLI::Validator(CLI::CheckedTransformer(names))](std::string& v) mutable {
+            if (!names.contains(v))
+                return fmt::format("'{}' is not valid; expected real or virtual", v);
+            return to_enum(v);
+        },
+        "{real,virtual}");
 }
 
 CLI::Validator seed_value() {
@@ -115,15 +145,20 @@ int run_program(int argc, char** argv) {
     run->add_option("N", run_args.lesson, "lesson number")->required()->check(lesson_number());
     run->add_option("--clock", run_args.clock,
                     "real: durations take real time; virtual: instant, exact times")
-        ->check(CLI::IsMember({"real", "virtual"}))
+        ->transform(clock_name())
+        ->type_name("CLOCK")
         ->default_str("real");
-    run->add_option("--speed", run_args.speed, "real clock: play every duration X times faster")
+    run->add_option("--speed", run_args.speed,
+                    fmt::format("real clock: play every duration X times faster, X from {:g} to "
+                                "{:g} and such that the run takes at most an hour",
+                                min_speed, max_speed))
         ->check(CLI::Validator(
             [](const std::string& v) {
                 double d = 0;
-                return CLI::detail::lexical_cast(v, d) && d > 0 && d <= 1000
+                return CLI::detail::lexical_cast(v, d) && d >= min_speed && d <= max_speed
                            ? std::string()
-                           : "must be a number above 0, up to 1000";
+                           : fmt::format("must be a number from {:g} to {:g}", min_speed,
+                                         max_speed);
             },
             "X"))
         ->default_str("1");
@@ -135,7 +170,12 @@ int run_program(int argc, char** argv) {
     run->add_option("--trace", run_args.trace_file, "also write a Chrome trace (open in Perfetto)")
         ->type_name("FILE");
     run->add_flag("--no-color", no_color, "never use colour");
-    add_knob_options(*run, run_args);
+    try {
+        add_knob_options(*run, run_args);
+    } catch (const lessons::TextError& e) {
+        std::fprintf(stderr, "asynclab: lesson data is broken: %s\n", e.what());
+        return exit_failed;
+    }
 
     int show_lesson = 0;
     bool show_code = false;
@@ -234,6 +274,8 @@ int run_program(int argc, char** argv) {
                            fmt::format(" (see `asynclab {} --help`)", parsed.front()->get_name()));
     }
 
+    // Only `run` reports an interruption; the others end by the signal, as a program does.
+    if (!*run) release_stop_signals();
     try {
         const Terminal term = Terminal::detect(1, no_color);
         if (*list) return list_command(term, json);
@@ -262,6 +304,8 @@ int run_program(int argc, char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
+    // First of all: a Ctrl-C from here on ends `run` with its report, never by the signal.
+    catch_stop_signals();
     if (!open_standard_streams()) return exit_failed;
     return check_output_written(run_program(argc, argv));
 }

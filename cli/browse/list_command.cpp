@@ -1,5 +1,6 @@
 // `asynclab list`: one line per lesson, with the learner's progress on it.
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include "asynclab/lessons/lesson.hpp"
 #include "asynclab/lessons/text.hpp"

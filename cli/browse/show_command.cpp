@@ -1,5 +1,6 @@
 // `asynclab show N [--code]`: read a lesson, or the C++ that `run N` executes.
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include <algorithm>
 
@@ -17,7 +18,7 @@ namespace {
 std::string_view lesson_source(const lessons::Lesson& lesson) {
     const auto files = lessons::embedded_sources();
     auto it = std::find_if(files.begin(), files.end(), [&](const lessons::EmbeddedFile& f) {
-        return f.path == lesson.source_file;
+        return f.path == lesson.source_file();
     });
     if (it == files.end()) throw std::runtime_error("the lesson's source is not in this build");
     return it->text;
@@ -48,7 +49,7 @@ int show_command(int number, bool code, bool json, const Terminal& term) {
     const lessons::LessonText& text = lessons::lesson_text(number);
     if (code) {
         if (json) {
-            fmt::print("{}\n", nlohmann::ordered_json{{"file", lesson.source_file},
+            fmt::print("{}\n", nlohmann::ordered_json{{"file", lesson.source_file()},
                                                       {"source", lesson_source(lesson)}}
                                    .dump(2));
         } else {
@@ -58,7 +59,7 @@ int show_command(int number, bool code, bool json, const Terminal& term) {
     }
     // The texts name the run's figures: fill them from a run at the default knobs, which takes
     // milliseconds on the virtual clock, and say so.
-    const lessons::Knobs defaults(lesson.knobs, {});
+    const lessons::Knobs defaults(lesson.knobs(), {});
     if (json) {
         nlohmann::ordered_json demos = nlohmann::ordered_json::array();
         for (const auto& d : lesson.demos) {
@@ -70,7 +71,7 @@ int show_command(int number, bool code, bool json, const Terminal& term) {
                              {"takeaway", words.takeaway}});
         }
         nlohmann::ordered_json knobs = nlohmann::ordered_json::array();
-        for (const auto& k : lesson.knobs)
+        for (const auto& k : lesson.knobs().specs)
             knobs.push_back({{"name", k.name}, {"default", k.default_text}, {"help", k.help}});
         fmt::print("{}\n", nlohmann::ordered_json{{"number", lesson.number},
                                                   {"slug", lesson.slug},
@@ -103,7 +104,8 @@ int show_command(int number, bool code, bool json, const Terminal& term) {
             fmt::print("{}\n", wrap_paragraphs(words.takeaway, term.width, 3));
     }
     std::string knobs;
-    for (const auto& k : lesson.knobs) knobs += fmt::format(" --{} {}", k.name, k.default_text);
+    for (const auto& k : lesson.knobs().specs)
+        knobs += fmt::format(" --{} {}", k.name, k.default_text);
     fmt::print("Run it: asynclab run {}{}   ·   its code: asynclab show {} --code\n", lesson.number,
                knobs, lesson.number);
     return exit_ok;

@@ -12,6 +12,7 @@
 #include <numeric>
 
 #include "asynclab/lessons/prose.hpp"
+#include "asynclab/lessons/prose_lookup.hpp"
 #include "asynclab/lessons/run.hpp"
 #include "asynclab/random.hpp"
 
@@ -36,33 +37,14 @@ std::string draw(const lessons::KnobDraw& d, Random& random) {
     return {};
 }
 
-Value from_json(const nlohmann::ordered_json& j) {
-    if (j.is_boolean()) return j.get<bool>();
-    if (j.is_number_integer()) return j.get<std::int64_t>();
-    if (j.is_number()) return j.get<double>();
-    if (j.is_string()) return j.get<std::string>();
-    if (j.is_array()) {
-        ValueList items;
-        for (const auto& item : j) items.push_back(from_json(item));
-        return items;
-    }
-    if (j.is_object()) {
-        ValueRecord fields;
-        for (const auto& [k, item] : j.items()) fields.emplace_back(k, from_json(item));
-        return fields;
-    }
-    return {};
-}
-
-/// The knobs a question's texts may name ({workers}, {fail_rate}), and the run's figures.
 /// "handled_by.w0": a metric, then a record's field or a list's index at each dot.
 std::optional<Value> metric_at(const lessons::DemoRun& run, std::string_view path) {
     const std::string_view head = path.substr(0, path.find('.'));
     std::optional<Value> v;
     if (head == "duration_s") {
         v = to_secs(run.duration);
-    } else if (const auto it = run.metrics.find(head); it != run.metrics.end()) {
-        v = from_json(*it);
+    } else if (const Value& figure = run.metric(head); !figure.is_none()) {
+        v = figure;
     }
     for (std::size_t dot = path.find('.'); v && dot != std::string_view::npos;) {
         const std::size_t next = path.find('.', dot + 1);
@@ -96,34 +78,28 @@ struct QuestionFacts {
 };
 
 lessons::ProseLookup question_lookup(const QuestionFacts& facts) {
-    return [&facts](std::string_view name) -> std::optional<lessons::ProseValue> {
-        const auto& [lesson, knobs, drawn, run_, letters] = facts;
-        const lessons::DemoRun* run = run_ ? &*run_ : nullptr;
+    lessons::ProseLookup figures = facts.run
+                                       ? lessons::prose_lookup(*facts.run, facts.knobs, facts.lesson)
+                                       : lessons::prose_lookup(facts.knobs, facts.lesson);
+    return [&facts, figures = std::move(figures)](
+               std::string_view name) -> std::optional<lessons::ProseValue> {
         if (name.size() == 8 && name.starts_with("answer_")) {
             const auto i = static_cast<std::size_t>(name.back() - 'a');
-            if (i < letters.size()) return lessons::ProseValue{std::string(1, letters[i]), false};
+            if (i < facts.shown_letters.size())
+                return lessons::ProseValue{std::string(1, facts.shown_letters[i]), false};
         }
-        if (run != nullptr) {
-            if (std::optional<Value> v = metric_at(*run, name)) {
+        if (facts.run && name.find('.') != std::string_view::npos) {
+            if (std::optional<Value> v = metric_at(*facts.run, name)) {
                 const std::string_view head = name.substr(0, name.find('.'));
                 return lessons::ProseValue{std::move(*v), head.ends_with("_s")};
             }
         }
-        for (const auto& spec : lesson.knobs) {
-            std::string id = spec.name;
-            std::replace(id.begin(), id.end(), '-', '_');
-            if (id != name) continue;
-            // A knob reads as the learner would type it: 0.05, not 0.050; a number, so a
-            // text can compute with it; a list as drawn, "1.0,0.5,0.3".
-            const lessons::KnobValue& v = knobs.values().at(spec.name);
-            if (const auto* d = std::get_if<double>(&v)) return lessons::ProseValue{*d, false};
-            if (const auto* i = std::get_if<std::int64_t>(&v))
-                return lessons::ProseValue{*i, false};
-            const auto d = drawn.find(spec.name);
-            return lessons::ProseValue{d != drawn.end() ? d->second : lessons::format_knob(v),
-                                       false};
-        }
-        return std::nullopt;
+        // A list knob reads as drawn, "1.0,0.5,0.3", the way the learner would type it.
+        const lessons::KnobSpec* spec = facts.lesson.knob(name);
+        if (const auto d = facts.drawn.find(std::string(name));
+            d != facts.drawn.end() && spec != nullptr && spec->kind == lessons::KnobKind::SecondsList)
+            return lessons::ProseValue{d->second, false};
+        return figures(name);
     };
 }
 
@@ -187,7 +163,7 @@ void set_predict(QuizQuestion& q, QuestionFacts& facts, const lessons::LessonTex
     }
     lessons::Knobs& knobs = facts.knobs;
     try {
-        knobs = lessons::Knobs(lesson.knobs, given);
+        knobs = lessons::Knobs(lesson.knobs(), given);
     } catch (const lessons::KnobError& e) {
         throw QuizError(
             fmt::format("{}: question {} drew a bad knob value: {}", where, number, e.what()));
@@ -221,7 +197,8 @@ void set_predict(QuizQuestion& q, QuestionFacts& facts, const lessons::LessonTex
     set_right_answer(q, *value, where, number);
     q.check_command =
         fmt::format("asynclab run {} --clock virtual --demo {}", lesson.number, p.demo);
-    for (const auto& spec : lesson.knobs) {  // in the lesson's order, as `run --help` lists them
+    for (const auto& spec :
+         lesson.knobs().specs) {  // in the lesson's order, as `run --help` lists them
         if (auto it = given.find(spec.name); it != given.end()) {
             q.drawn.emplace_back(spec.name, it->second);
             q.check_command += fmt::format(" --{} {}", spec.name, it->second);
@@ -280,7 +257,7 @@ Quiz make_quiz(const lessons::Lesson& lesson, const lessons::LessonText& text, s
         std::sort(q.right.begin(), q.right.end());
         q.right.erase(std::unique(q.right.begin(), q.right.end()), q.right.end());
         const int number = static_cast<int>(quiz.questions.size()) + 1;
-        QuestionFacts facts{lesson, lessons::Knobs(lesson.knobs, {}), {}, std::nullopt, {}};
+        QuestionFacts facts{lesson, lessons::Knobs(lesson.knobs(), {}), {}, std::nullopt, {}};
         if (source.predict) set_predict(q, facts, text, number, random);
         facts.shown_letters = shuffle_choices(q, shuffle);
         try {

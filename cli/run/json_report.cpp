@@ -4,6 +4,8 @@
 #include <map>
 #include <vector>
 
+#include "run/value_json.hpp"
+
 namespace asynclab::cli {
 
 namespace {
@@ -12,6 +14,12 @@ using Json = nlohmann::ordered_json;
 
 Json knob_json(const lessons::KnobValue& value) {
     return std::visit([](const auto& v) { return Json(v); }, value);
+}
+
+Json metrics_json(const lessons::Metrics& metrics) {
+    Json out = Json::object();
+    for (const auto& [name, value] : metrics) out[name] = value_json(value);
+    return out;
 }
 
 Json optional_text(const std::string& s) {
@@ -97,12 +105,12 @@ Json demo_json(const lessons::DemoRun& demo, const lessons::LessonText& text) {
             {"tasks", tasks_json(demo.trace)},
             {"events", std::move(events)},
             {"output", std::move(output)},
-            {"metrics", demo.metrics}};
+            {"metrics", metrics_json(demo.metrics)}};
 }
 
 Json json_report(const lessons::LessonRun& run, const lessons::LessonText& text) {
     Json params = Json::object();
-    for (const auto& spec : run.lesson->knobs)
+    for (const auto& spec : run.lesson->knobs().specs)
         params[spec.name] = knob_json(run.knobs.values().find(spec.name)->second);
     Json demos = Json::array();
     for (const auto& d : run.demos) demos.push_back(demo_json(d, text));

@@ -2,38 +2,27 @@
 // then draw its timeline, its figures and its takeaway. Or, with --json, one JSON document.
 #include <fmt/format.h>
 
-#include <csignal>
+#include <cmath>
 #include <cstdio>
 #include <fstream>
 
+#include "asynclab/lessons/prose_lookup.hpp"
 #include "asynclab/lessons/run.hpp"
 #include "asynclab/lessons/text.hpp"
-#include "run/chrome_trace.hpp"
 #include "commands.hpp"
-#include "run/json_report.hpp"
 #include "progress/progress_store.hpp"
+#include "run/chrome_trace.hpp"
+#include "run/interrupt.hpp"
+#include "run/json_report.hpp"
 #include "run/summary.hpp"
-#include "terminal/text_wrap.hpp"
 #include "run/timeline.hpp"
+#include "terminal/text_wrap.hpp"
 
 namespace asynclab::cli {
 
 namespace {
 
-lessons::Knobs parse_knobs(const lessons::Lesson& lesson, const RunArgs& args) {
-    for (const auto& [name, value] : args.knobs) {
-        if (lesson.knob(name) != nullptr) continue;
-        std::string valid;
-        for (const auto& k : lesson.knobs) valid += (valid.empty() ? "--" : ", --") + k.name;
-        throw UsageError(fmt::format("--{} is not a knob of lesson {} ({}); its knobs are {}", name,
-                                     lesson.number, lesson.slug, valid));
-    }
-    try {
-        return lessons::Knobs(lesson.knobs, args.knobs);
-    } catch (const lessons::KnobError& e) {
-        throw UsageError(e.what());
-    }
-}
+constexpr double max_real_run_s = 3600;
 
 void check_demos(const lessons::Lesson& lesson, const std::vector<std::string>& ids) {
     for (const auto& id : ids) {
@@ -43,6 +32,21 @@ void check_demos(const lessons::Lesson& lesson, const std::vector<std::string>& 
         throw UsageError(
             fmt::format("lesson {} has no demo '{}'; its demos are {}", lesson.number, id, valid));
     }
+}
+
+/// The real clock plays the run at --speed: refuse a speed that would make it last more than an
+/// hour. How long the run takes is what the virtual clock says it takes, so ask it.
+void check_real_duration(const lessons::Lesson& lesson, const lessons::Knobs& knobs,
+                         const lessons::RunOptions& options) {
+    lessons::RunOptions virtual_options = options;
+    virtual_options.clock = ClockMode::Virtual;
+    const double run_s = to_secs(lessons::run_lesson(lesson, knobs, virtual_options).duration());
+    const double real_s = run_s / options.speed;
+    if (real_s <= max_real_run_s) return;
+    throw UsageError(fmt::format(
+        "--speed {:g}: the run would take {:.0f} s of real time, more than an hour; use --speed "
+        "{:.3g} or more, or --clock virtual",
+        options.speed, real_s, std::ceil(run_s / max_real_run_s * 1000) / 1000));
 }
 
 /// One live line: "  0.500 s  w0          w0 handled 3".
@@ -82,90 +86,86 @@ int run_command(const RunArgs& args, const Terminal& term) {
     const lessons::Lesson& lesson = require_lesson(args.lesson);
     const lessons::LessonText& text = lessons::lesson_text(lesson.number);
     check_demos(lesson, args.demos);
-
-    lessons::LessonRun run{
-        .lesson = &lesson, .knobs = parse_knobs(lesson, args), .options = {}, .demos = {}};
-    run.options.clock = args.clock == "virtual" ? ClockMode::Virtual : ClockMode::Real;
-    run.options.speed = args.speed;
-    run.options.seed = args.seed;
-    run.options.only_demos = args.demos;
+    lessons::Knobs knobs;
+    try {
+        knobs = lessons::parse_knobs(lesson, args.knobs);
+    } catch (const lessons::KnobError& e) {
+        throw UsageError(e.what());
+    }
+    const lessons::RunOptions options{.clock = args.clock,
+                                      .speed = args.speed,
+                                      .seed = args.seed,
+                                      .only_demos = args.demos,
+                                      .interrupt = &stop_requested()};
+    if (options.clock == ClockMode::Real) check_real_duration(lesson, knobs, options);
     if (args.trace_file) {
         // Fail on a bad path now, not after the learner has watched the whole lesson.
         std::ofstream probe(*args.trace_file);
         if (!probe) throw UsageError(fmt::format("--trace: cannot write {}", *args.trace_file));
     }
 
-    bool interrupted = false;
-    run.options.on_loop = [&interrupted](Loop& loop) {
-        loop.on_signal(SIGINT, [&interrupted, &loop] {
-            interrupted = true;
-            loop.cancel_all();
-        });
-    };
+    lessons::RunHooks hooks;
     if (!args.json) {
         fmt::print("{}\n\n", term.paint(fmt::format("Lesson {} · {}", lesson.number, text.title),
                                         Style::Heading));
         fmt::print("{}\n", wrap_paragraphs(text.intro, term.width));
-    }
-
-    int shown = 0;
-    const int total =
-        static_cast<int>(args.demos.empty() ? lesson.demos.size() : args.demos.size());
-    for (const lessons::DemoSpec& spec : lesson.demos) {
-        if (!args.demos.empty() &&
-            std::find(args.demos.begin(), args.demos.end(), spec.id) == args.demos.end())
-            continue;
-        const lessons::DemoText* words = text.demo(spec.id);
-        if (!args.json) {
+        const std::size_t total = args.demos.empty() ? lesson.demos.size() : args.demos.size();
+        hooks.before_demo = [&, total, shown = 0](const lessons::DemoSpec& spec) mutable {
+            const lessons::DemoText* words = text.demo(spec.id);
             const std::string rule = term.unicode ? "━━" : "==";
             fmt::print("{}\n", term.paint(fmt::format("{} {}/{} {} · {} {}", rule, ++shown, total,
                                                       spec.id, words ? words->title : "", rule),
                                           Style::Heading));
-            if (words != nullptr)
-                fmt::print("{}\n", wrap_paragraphs(words->explain, term.width, 2));
-        }
-        // Live output names tasks from the trace being recorded, which the run hands back at the
-        // end.
-        const Trace* recording = nullptr;
-        lessons::RunOptions options = run.options;
-        if (!args.json) {
-            options.on_event = [&](const TraceEvent& e) { print_live(e, *recording, term); };
-            options.on_loop = [&](Loop& loop) {
-                recording = loop.trace();
-                run.options.on_loop(loop);
-            };
-        }
-        run.demos.push_back(lessons::run_demo(lesson, spec, run.knobs, options));
-        lessons::DemoRun* current = &run.demos.back();
-        current->interrupted = interrupted;
-        if (!args.json) {
-            fmt::print("\n{}", render_timeline(
-                                   current->trace, current->duration,
-                                   TimelineOptions{.terminal = &term, .unicode = term.unicode}));
-            if (current->interrupted) {
-                fmt::print(
-                    "\n{}\n",
-                    term.paint(
-                        "Interrupted: the tasks were cancelled; above is what happened so far.",
-                        Style::Warn));
-            } else if (current->error) {
-                // (A demo cancelled by Ctrl-C is reported above; any other failure is a bug.)
-                fmt::print("\n{}\n", term.paint(fmt::format("The demo failed: {}", *current->error),
-                                                Style::Bad));
-            } else {
-                fmt::print("\n{}\n", render_summary(current->metrics, term));
-                if (words != nullptr)
-                    fmt::print("{}\n", wrap_paragraphs(words->takeaway, term.width, 2));
+            if (words != nullptr) {
+                const std::string explain =
+                    lessons::fill_prose(words->explain, lessons::prose_lookup(knobs, lesson));
+                fmt::print("{}\n", wrap_paragraphs(explain, term.width, 2));
             }
-        }
-        if (current->interrupted || interrupted) break;
+        };
+        hooks.on_event = [&](const TraceEvent& e, const Trace& trace) {
+            print_live(e, trace, term);
+        };
+        hooks.after_demo = [&](const lessons::DemoRun& demo) {
+            fmt::print("\n{}", render_timeline(
+                                   demo.trace, demo.duration,
+                                   TimelineOptions{.terminal = &term, .unicode = term.unicode}));
+            if (demo.interrupted) return;  // said once the run is over
+            if (demo.error) {
+                // (A demo cancelled by a signal is reported as interrupted; any other failure is
+                // a bug.)
+                fmt::print("\n{}\n",
+                           term.paint(fmt::format("The demo failed: {}", *demo.error), Style::Bad));
+                return;
+            }
+            fmt::print("\n{}\n", render_summary(demo.metrics, term));
+            // The takeaway speaks of this run's own figures, at whatever knobs were turned.
+            if (const lessons::DemoText* words = text.demo(demo.spec->id)) {
+                const std::string takeaway = lessons::fill_prose(
+                    words->takeaway, lessons::prose_lookup(demo, knobs, lesson));
+                fmt::print("{}\n", wrap_paragraphs(takeaway, term.width, 2));
+            }
+        };
     }
+    const lessons::LessonRun run = lessons::run_lesson(lesson, knobs, options, hooks);
 
-    if (args.json) fmt::print("{}\n", json_report(run, text).dump(2));
+    if (run.interrupted && !args.json) {
+        const bool in_demo = !run.demos.empty() && run.demos.back().interrupted;
+        fmt::print("\n{}\n",
+                   term.paint(in_demo ? "Interrupted: the tasks were cancelled; above is what "
+                                        "happened so far."
+                                      : "Interrupted before the next demo; above is what "
+                                        "happened so far.",
+                              Style::Warn));
+    }
+    if (args.json) {
+        fmt::print("{}\n", json_report(run, text).dump(2));
+        // Standard output holds only the document: say it is a partial one where a person sees.
+        if (run.interrupted) std::fputs("asynclab: interrupted; the report is partial\n", stderr);
+    }
     // Recorded first: a trace that cannot be written does not undo the lesson the learner ran.
-    if (!interrupted && !run.failed()) record_lesson_run(lesson.number);  // never fails the run
+    if (!run.interrupted && !run.failed()) record_lesson_run(lesson.number);  // never fails the run
     if (args.trace_file) write_trace_file(*args.trace_file, run, text);
-    if (interrupted) return exit_interrupted;
+    if (run.interrupted) return stop_exit_code();
     return run.failed() ? exit_failed : exit_ok;
 }
 

@@ -33,10 +33,18 @@ std::string label(std::string key) {
     return key;
 }
 
-std::string value_text(const nlohmann::ordered_json& v, Unit unit) {
-    if (v.is_boolean()) return v.get<bool>() ? "yes" : "no";
-    if (v.is_number()) {
-        const double d = v.get<double>();
+const Value* field(const ValueRecord& record, std::string_view name) {
+    for (const auto& [key, v] : record) {
+        if (key == name) return &v;
+    }
+    return nullptr;
+}
+
+std::string value_text(const Value& v, Unit unit) {
+    if (const auto* b = v.get_if<bool>()) return *b ? "yes" : "no";
+    const auto* i = v.get_if<std::int64_t>();
+    if (i != nullptr || v.get_if<double>() != nullptr) {
+        const double d = i != nullptr ? static_cast<double>(*i) : *v.get_if<double>();
         switch (unit) {
             case Unit::Seconds:
                 return fmt::format("{:.3f} s", d);
@@ -46,36 +54,39 @@ std::string value_text(const nlohmann::ordered_json& v, Unit unit) {
                 return fmt::format("{:g}", d);
         }
     }
-    if (v.is_string()) return v.get<std::string>();
-    if (v.is_array()) {
+    if (const auto* s = v.get_if<std::string>()) return *s;
+    if (const auto* list = v.get_if<ValueList>()) {
         // A list of records (lesson 6's state changes) reads best one per line.
-        const char* sep = !v.empty() && v.front().is_object() ? "\n" : ", ";
+        const char* sep = !list->empty() && list->front().get_if<ValueRecord>() ? "\n" : ", ";
         std::string out;
-        for (const auto& item : v) out += (out.empty() ? "" : sep) + value_text(item, unit);
+        for (const auto& item : *list) out += (out.empty() ? "" : sep) + value_text(item, unit);
         return out.empty() ? "none" : out;
     }
-    if (v.is_object() && v.contains("from") && v.contains("to") && v.contains("t_s")) {
-        return fmt::format("{} {} -> {}", value_text(v["t_s"], Unit::Seconds),
-                           value_text(v["from"], Unit::None), value_text(v["to"], Unit::None));
-    }
-    if (v.is_object()) {
+    if (const auto* record = v.get_if<ValueRecord>()) {
+        const Value* t = field(*record, "t_s");
+        const Value* from = field(*record, "from");
+        const Value* to = field(*record, "to");
+        if (t != nullptr && from != nullptr && to != nullptr) {
+            return fmt::format("{} {} -> {}", value_text(*t, Unit::Seconds),
+                               value_text(*from, Unit::None), value_text(*to, Unit::None));
+        }
         std::string out;
-        for (const auto& [k, item] : v.items()) {
+        for (const auto& [k, item] : *record) {
             out +=
                 fmt::format("{}{}: {}", out.empty() ? "" : "; ", k, value_text(item, unit_of(k)));
         }
         return out;
     }
-    return v.dump();
+    return "null";  // none
 }
 
 }  // namespace
 
-std::string render_summary(const nlohmann::ordered_json& metrics, const Terminal& term) {
+std::string render_summary(const lessons::Metrics& metrics, const Terminal& term) {
     std::size_t width = 0;
-    for (const auto& [key, v] : metrics.items()) width = std::max(width, label(key).size());
+    for (const auto& [key, v] : metrics) width = std::max(width, label(key).size());
     std::string out;
-    for (const auto& [key, v] : metrics.items()) {
+    for (const auto& [key, v] : metrics) {
         std::string text = value_text(v, unit_of(key));
         for (std::size_t at = text.find('\n'); at != std::string::npos; at = text.find('\n', at)) {
             text.insert(at + 1, width + 4, ' ');

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdio>
 #include <ctime>
+#include <optional>
 #include <vector>
 
 #include "asynclab/errors.hpp"
@@ -219,6 +220,7 @@ std::string Loop::describe_stuck_tasks() {
 }
 
 bool Loop::turn() {
+    check_interrupt();
     if (ready_.empty()) {
         if (!wait_for_work()) return false;
     } else {
@@ -237,13 +239,22 @@ bool Loop::wait_for_work() {
         poll_if_due();
         return true;
     }
-    const bool timed = options_.clock == ClockMode::Real && !timers_.empty();
-    if (timed) {
+    std::optional<double> real_ms;  // how long to wait at most; none: until libuv has something
+    if (options_.clock == ClockMode::Real && !timers_.empty()) {
         const auto remaining = static_cast<double>((timers_.top_deadline() - now()).count());
-        const double real_ms = std::max(0.0, remaining / options_.speed / 1e6);
+        real_ms = std::max(0.0, remaining / options_.speed / 1e6);
+    }
+    // A signal handler that sets the interrupt flag cannot wake libuv's poll (it resumes after
+    // EINTR): look again at least this often.
+    if (interrupt_flag_ != nullptr) {
+        real_ms =
+            std::min(real_ms.value_or(interrupt_check_ms), static_cast<double>(interrupt_check_ms));
+    }
+    const bool timed = real_ms.has_value();
+    if (timed) {
         uv_update_time(&uv_->loop);
         uv_timer_start(
-            &uv_->wake, [](uv_timer_t*) {}, static_cast<std::uint64_t>(std::ceil(real_ms)), 0);
+            &uv_->wake, [](uv_timer_t*) {}, static_cast<std::uint64_t>(std::ceil(*real_ms)), 0);
     }
     uv_run(&uv_->loop, UV_RUN_ONCE);
     if (timed) uv_timer_stop(&uv_->wake);
@@ -272,6 +283,7 @@ void Loop::run_ready() {
     for (detail::ReadyNode* node = ready_.pop_front(); node != &turn_marker_;
          node = ready_.pop_front()) {
         node->fire(*node);
+        check_interrupt();  // a task that blocked the thread may have let a signal in
     }
 }
 

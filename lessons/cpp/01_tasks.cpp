@@ -27,7 +27,7 @@ std::string joined(const std::vector<std::string>& names) {
 }
 
 std::string fetch_name(std::size_t i) {
-    return std::string(1, static_cast<char>('A' + i));
+    return std::string(1, "ABCDEFGHIJ"[i]);  // --delays lists up to 10 fetches
 }
 
 // A fake network fetch: it only waits. Parameters are taken by value — the Task may start long
@@ -111,12 +111,12 @@ Task<void> lifecycle(Demo& demo) {
     tasks[2].cancel();
     co_await wait(tasks);  // wait() never raises the tasks' exceptions
 
-    nlohmann::ordered_json states;
+    ValueRecord states;  // task name -> how it ended
     int completed = 0;
     int failed = 0;
     int cancelled = 0;
     for (const auto& t : tasks) {
-        states[t.name()] = to_string(t.status());
+        states.emplace_back(t.name(), to_string(t.status()));
         if (t.cancelled()) {
             ++cancelled;
             print("{}: cancelled", t.name());
@@ -151,7 +151,9 @@ Task<void> first_completed(Demo& demo) {
         t.cancel();
         cancelled.push_back(t.name());
     }
-    co_await wait(pending);  // let them finish cancelling before the demo ends
+    // Let them finish cancelling before the demo ends. (None left when all finished at once:
+    // asyncio.wait, like wait() here, refuses an empty set.)
+    if (!pending.empty()) co_await wait(pending);
     demo.metric("winner", winner);
     demo.metric("first_done_s", first_done);
     demo.metric("cancelled", cancelled);
@@ -159,23 +161,16 @@ Task<void> first_completed(Demo& demo) {
 
 }  // namespace
 
+// The lesson: its number, and its demos in the order `run 1` runs them. Its knobs and its
+// words are in lesson_data/01-tasks.toml.
 const Lesson& lesson_tasks() {
-    static const Lesson lesson{
-        .number = 1,
-        .slug = "tasks",
-        .source_file = "lessons/cpp/01_tasks.cpp",
-        .knobs = {{.name = "delays",
-                   .kind = KnobKind::SecondsList,
-                   .default_text = "1.0,1.5,0.5",
-                   .help = "how long each fake fetch takes (up to 10 fetches)",
-                   .min = 0,
-                   .max = 60}},
-        .demos = {{"coroutine-vs-task", coroutine_vs_task},
-                  {"sequential", sequential},
-                  {"concurrent", concurrent},
-                  {"lifecycle", lifecycle},
-                  {"first-completed", first_completed}},
-    };
+    static const Lesson lesson{1,
+                               "tasks",
+                               {{"coroutine-vs-task", coroutine_vs_task},
+                                {"sequential", sequential},
+                                {"concurrent", concurrent},
+                                {"lifecycle", lifecycle},
+                                {"first-completed", first_completed}}};
     return lesson;
 }
 

@@ -22,6 +22,7 @@ struct Figures {
     std::vector<std::vector<int>> handled_by;  // handled_by[i]: the items worker i handled
     Duration producer_blocked{};               // time the producer spent waiting for room
     std::size_t max_depth = 0;                 // the most items the queue ever held
+    int handled = 0;                           // items handled, by all the workers
 };
 
 // A worker: take an item, work on it, mark it done — until it takes the sentinel.
@@ -36,6 +37,7 @@ Task<void> worker(int i, Queue<int>* queue, Duration work, Figures* figures) {
         co_await sleep(work);  // the work itself
         print("w{} handled {}", i, item);
         figures->handled_by[i].push_back(item);
+        ++figures->handled;
         queue->task_done();  // join() waits until every item put has been marked done
     }
 }
@@ -59,9 +61,9 @@ Task<void> producer(int items, int workers, Queue<int>* queue, Figures* figures)
 Task<void> backpressure(Demo& demo) {
     const int items = demo.count("items");
     const int workers = demo.count("workers");
-    Queue<int> queue(static_cast<std::size_t>(demo.count("maxsize")));  // 0: unbounded
+    Queue<int> queue(demo.size("maxsize"));  // 0: unbounded
     Figures figures;
-    figures.handled_by.resize(static_cast<std::size_t>(workers));
+    figures.handled_by.resize(demo.size("workers"));
 
     // The workers first: they wait on the empty queue until the producer starts putting.
     std::vector<TaskHandle<void>> tasks;
@@ -73,13 +75,10 @@ Task<void> backpressure(Demo& demo) {
     co_await gather(tasks);
 
     const Duration elapsed = Loop::current().now();
-    int handled = 0;
-    nlohmann::ordered_json handled_by = nlohmann::ordered_json::object();
-    for (int i = 0; i < workers; ++i) {
-        const std::vector<int>& mine = figures.handled_by[static_cast<std::size_t>(i)];
-        handled += static_cast<int>(mine.size());
-        handled_by["w" + std::to_string(i)] = mine;
-    }
+    const int handled = figures.handled;
+    ValueRecord handled_by;  // worker name -> the items it handled
+    for (int i = 0; i < workers; ++i)
+        handled_by.emplace_back("w" + std::to_string(i), figures.handled_by[i]);
     demo.metric("items_handled", handled);
     demo.metric("handled_by", handled_by);
     demo.metric("producer_blocked_s", figures.producer_blocked);
@@ -94,37 +93,10 @@ Task<void> backpressure(Demo& demo) {
 
 }  // namespace
 
+// The lesson: its number, and its demos in the order `run 3` runs them. Its knobs and its
+// words are in lesson_data/03-queue.toml.
 const Lesson& lesson_queue() {
-    static const Lesson lesson{
-        .number = 3,
-        .slug = "queue",
-        .source_file = "lessons/cpp/03_queue.cpp",
-        .knobs = {{.name = "items",
-                   .kind = KnobKind::Count,
-                   .default_text = "10",
-                   .help = "how many items the producer puts",
-                   .min = 0,
-                   .max = 10000},
-                  {.name = "workers",
-                   .kind = KnobKind::Count,
-                   .default_text = "2",
-                   .help = "how many workers take items",
-                   .min = 1,
-                   .max = 100},
-                  {.name = "maxsize",
-                   .kind = KnobKind::Count,
-                   .default_text = "3",
-                   .help = "the queue's capacity (0: unbounded)",
-                   .min = 0,
-                   .max = 10000},
-                  {.name = "work",
-                   .kind = KnobKind::Seconds,
-                   .default_text = "0.02",
-                   .help = "seconds a worker spends on an item",
-                   .min = 0,
-                   .max = 60}},
-        .demos = {{"backpressure", backpressure}},
-    };
+    static const Lesson lesson{3, "queue", {{"backpressure", backpressure}}};
     return lesson;
 }
 

@@ -39,7 +39,7 @@ Task<void> limited_job(int i, Semaphore* sem, Duration work, Gauge* gauge) {
 
 Task<void> limit(Demo& demo) {
     const int tasks = demo.count("tasks");
-    Semaphore sem(static_cast<std::size_t>(demo.count("limit")));
+    Semaphore sem(demo.size("limit"));
     Gauge gauge;
     std::vector<TaskHandle<void>> jobs;
     for (int i = 0; i < tasks; ++i) {
@@ -117,11 +117,10 @@ Task<void> event_demo(Demo& demo) {
     const int tasks = demo.count("tasks");
     const Duration work = demo.seconds("work");
     Event go;
-    std::vector<Duration> released_at(static_cast<std::size_t>(tasks));
+    std::vector<Duration> released_at(demo.size("tasks"));
     std::vector<TaskHandle<void>> waiters;
     for (int i = 0; i < tasks; ++i) {
-        waiters.push_back(spawn(waiter(i, &go, work, &released_at[static_cast<std::size_t>(i)]),
-                                "w" + std::to_string(i)));
+        waiters.push_back(spawn(waiter(i, &go, work, &released_at[i]), "w" + std::to_string(i)));
     }
     co_await sleep(work);  // a little later: the config is loaded, say
     const Duration set_at = Loop::current().now();
@@ -140,31 +139,11 @@ Task<void> event_demo(Demo& demo) {
 
 }  // namespace
 
+// The lesson: its number, and its demos in the order `run 4` runs them. Its knobs and its
+// words are in lesson_data/04-semaphore.toml.
 const Lesson& lesson_semaphore() {
     static const Lesson lesson{
-        .number = 4,
-        .slug = "semaphore",
-        .source_file = "lessons/cpp/04_semaphore.cpp",
-        .knobs = {{.name = "tasks",
-                   .kind = KnobKind::Count,
-                   .default_text = "10",
-                   .help = "how many tasks compete",
-                   .min = 1,
-                   .max = 1000},
-                  {.name = "limit",
-                   .kind = KnobKind::Count,
-                   .default_text = "3",
-                   .help = "the semaphore's permits",
-                   .min = 1,
-                   .max = 1000},
-                  {.name = "work",
-                   .kind = KnobKind::Seconds,
-                   .default_text = "1.0",
-                   .help = "seconds each task holds its permit",
-                   .min = 0,
-                   .max = 60}},
-        .demos = {{"limit", limit}, {"lock", lock_demo}, {"event", event_demo}},
-    };
+        4, "semaphore", {{"limit", limit}, {"lock", lock_demo}, {"event", event_demo}}};
     return lesson;
 }
 

@@ -9,9 +9,11 @@
 // block_loop(d) is time.sleep(d) called inside an async function: it holds the loop thread.
 // run_blocking(d) is run_in_executor for a job that holds a pool thread for d: on the real clock a
 // pool thread really sleeps that long; on the virtual clock the engine models a pool of --pool
-// threads exactly, so the figures come out the same, minus the jitter.
+// threads exactly, so the figures come out the same, minus the jitter. (--pool sizes both pools:
+// lesson_data/05-executor.toml declares it a "threads" knob.)
 
 #include <algorithm>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -26,7 +28,7 @@ struct Beat {
     Duration last{};    // when it last ticked (or started)
     Duration longest_gap{};
     int ticks = 0;
-    int missed = 0;  // beats that went by without a tick
+    std::int64_t missed = 0;  // beats that went by without a tick
 };
 
 // Ticks every `every` seconds until cancelled. It ticks only when the loop runs it: a due timer
@@ -39,7 +41,7 @@ Task<void> ticker(Duration every, Beat* beat) {
             co_await sleep(every);
             const Duration gap = loop.now() - beat->last;
             beat->longest_gap = std::max(beat->longest_gap, gap);
-            beat->missed += static_cast<int>(gap / every) - 1;
+            beat->missed += gap / every - 1;
             beat->last = loop.now();
             ++beat->ticks;
         }
@@ -48,7 +50,7 @@ Task<void> ticker(Duration every, Beat* beat) {
         // run never ticks at all, and that is the longest gap of all.
         const Duration gap = loop.now() - beat->last;
         beat->longest_gap = std::max(beat->longest_gap, gap);
-        beat->missed += static_cast<int>(gap / every);
+        beat->missed += gap / every;
         print("ticker: stopped after {} ticks; longest gap {:.3f} s (it wanted {:.3f} s)",
               beat->ticks, to_secs(beat->longest_gap), to_secs(every));
         throw;  // a cancelled task must end cancelled
@@ -174,7 +176,7 @@ Task<void> bounded_executor(Demo& demo) {
     // One permit per thread: the pool is never handed more than it can run right away. (A
     // smaller limit would leave threads idle: the jobs would go through in waves of `limit`.)
     const int limit = in_flight.threads;
-    Semaphore slots(static_cast<std::size_t>(limit));
+    Semaphore slots(limit);
     Beat beat;
     TaskHandle<void> ticking = start_ticker(demo, &beat);
     print("{} jobs of {:g} s, a pool of {} threads, at most {} jobs handed to it at once", jobs,
@@ -207,49 +209,16 @@ Task<void> bounded_executor(Demo& demo) {
     co_await stop_ticker(demo, ticking, &beat);
 }
 
-// Both pools get --pool threads: the virtual clock's simulated one, and libuv's real one. libuv's
-// is process-wide and sized once, before its first job; here that is before the first demo runs.
-void size_the_pools(LoopOptions& options, const Knobs& knobs) {
-    options.pool_size = static_cast<unsigned>(knobs.count("pool"));
-    configure_thread_pool(options.pool_size);  // false (and no change) once the pool has started
-}
-
 }  // namespace
 
+// The lesson: its number, and its demos in the order `run 5` runs them. Its knobs and its
+// words are in lesson_data/05-executor.toml.
 const Lesson& lesson_executor() {
-    static const Lesson lesson{
-        .number = 5,
-        .slug = "executor",
-        .source_file = "lessons/cpp/05_executor.cpp",
-        .knobs = {{.name = "jobs",
-                   .kind = KnobKind::Count,
-                   .default_text = "5",
-                   .help = "how many blocking calls",
-                   .min = 1,
-                   .max = 1000},
-                  {.name = "block",
-                   .kind = KnobKind::Seconds,
-                   .default_text = "0.05",
-                   .help = "seconds each blocking call takes",
-                   .min = 0,
-                   .max = 10},
-                  {.name = "pool",
-                   .kind = KnobKind::Count,
-                   .default_text = "4",
-                   .help = "threads in the pool",
-                   .min = 1,
-                   .max = 128},
-                  {.name = "tick",
-                   .kind = KnobKind::Seconds,
-                   .default_text = "0.01",
-                   .help = "how often the ticker wants to tick",
-                   .min = 0.001,
-                   .max = 10}},
-        .demos = {{"blocking-loop", blocking_loop},
-                  {"executor", executor},
-                  {"bounded-executor", bounded_executor}},
-        .configure = size_the_pools,
-    };
+    static const Lesson lesson{5,
+                               "executor",
+                               {{"blocking-loop", blocking_loop},
+                                {"executor", executor},
+                                {"bounded-executor", bounded_executor}}};
     return lesson;
 }
 

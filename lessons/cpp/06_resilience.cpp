@@ -167,8 +167,8 @@ Task<std::string> fetch_url(Client client, RetryPolicy policy, RetryStats* stats
 }
 
 std::string url_name(int i, int urls) {
-    const int width = std::max<int>(2, static_cast<int>(std::to_string(urls).size()));
-    return fmt::format("url-{:0{}}", i + 1, width);
+    const std::string last = std::to_string(urls);
+    return fmt::format("url-{:0{}}", i + 1, std::max<std::size_t>(2, last.size()));
 }
 
 /// The figures both demos report, and one line naming each URL that failed and why.
@@ -176,6 +176,7 @@ void report(Demo& demo, const std::vector<Outcome<std::string>>& outcomes,
             const std::vector<RetryStats>& stats, const std::vector<std::string>& names,
             const FakeService& service) {
     int ok = 0;
+    int failed = 0;
     std::vector<int> attempts;
     std::vector<std::string> failures;
     for (std::size_t i = 0; i < outcomes.size(); ++i) {
@@ -183,12 +184,12 @@ void report(Demo& demo, const std::vector<Outcome<std::string>>& outcomes,
         if (outcomes[i].ok()) {
             ++ok;
         } else {
+            ++failed;
             failures.push_back(fmt::format("{} after {} attempt{}: {}", names[i], stats[i].attempts,
                                            stats[i].attempts == 1 ? "" : "s",
                                            describe(outcomes[i].error())));
         }
     }
-    const int failed = static_cast<int>(failures.size());
     print("{} of {} URLs ok, {} failed", ok, outcomes.size(), failed);
     for (const auto& f : failures) print("  failed: {}", f);
     int total = 0;
@@ -207,11 +208,11 @@ void report(Demo& demo, const std::vector<Outcome<std::string>>& outcomes,
 Task<void> retry_demo(Demo& demo) {
     const int urls = demo.count("urls");
     FakeService service{.fail_rate = demo.number("fail-rate")};
-    Semaphore slots(static_cast<std::size_t>(demo.count("concurrency")));
+    Semaphore slots(demo.size("concurrency"));
     const Client client{.service = &service, .slots = &slots, .limit = demo.seconds("timeout")};
     const RetryPolicy policy = retry_policy(demo.count("retries"));
 
-    std::vector<RetryStats> stats(static_cast<std::size_t>(urls));  // sized once: no reallocation
+    std::vector<RetryStats> stats(demo.size("urls"));  // sized once: no reallocation
     std::vector<std::string> names;
     std::vector<TaskHandle<std::string>> calls;
     for (int i = 0; i < urls; ++i) {
@@ -240,7 +241,7 @@ Task<void> outage(FakeService* service) {
 Task<void> breaker_demo(Demo& demo) {
     const int urls = demo.count("urls");
     FakeService service;
-    Semaphore slots(static_cast<std::size_t>(demo.count("concurrency")));
+    Semaphore slots(demo.size("concurrency"));
     CircuitBreaker breaker({.failure_threshold = breaker_threshold, .cooldown = breaker_cooldown});
     const Client client{.service = &service,
                         .slots = &slots,
@@ -250,7 +251,7 @@ Task<void> breaker_demo(Demo& demo) {
     policy.retryable = errors_of<TimeoutError, HTTPError>();  // not CircuitOpenError
 
     TaskHandle<void> service_task = spawn(outage(&service), "service");
-    std::vector<RetryStats> stats(static_cast<std::size_t>(urls));
+    std::vector<RetryStats> stats(demo.size("urls"));
     std::vector<std::string> names;
     std::vector<TaskHandle<std::string>> calls;
     for (int i = 0; i < urls; ++i) {
@@ -263,55 +264,16 @@ Task<void> breaker_demo(Demo& demo) {
     report(demo, outcomes, stats, names, service);
 
     demo.metric("rejected", breaker.rejected());  // calls refused without reaching the service
-    nlohmann::ordered_json changes = nlohmann::ordered_json::array();
-    for (const BreakerTransition& change : breaker.transitions()) {
-        changes.push_back({{"t_s", to_secs(change.t)},
-                           {"from", to_string(change.from)},
-                           {"to", to_string(change.to)}});
-    }
-    demo.metric("state_changes", changes);
-    demo.metric("final_state", std::string(to_string(breaker.state())));
+    demo.metric("state_changes", breaker.transitions());  // each {t_s, from, to}
+    demo.metric("final_state", to_string(breaker.state()));
 }
 
 }  // namespace
 
+// The lesson: its number, and its demos in the order `run 6` runs them. Its knobs and its
+// words are in lesson_data/06-resilience.toml.
 const Lesson& lesson_resilience() {
-    static const Lesson lesson{
-        .number = 6,
-        .slug = "resilience",
-        .source_file = "lessons/cpp/06_resilience.cpp",
-        .knobs = {{.name = "urls",
-                   .kind = KnobKind::Count,
-                   .default_text = "20",
-                   .help = "how many fake fetches",
-                   .min = 1,
-                   .max = 1000},
-                  {.name = "concurrency",
-                   .kind = KnobKind::Count,
-                   .default_text = "5",
-                   .help = "fetches at once at most",
-                   .min = 1,
-                   .max = 100},
-                  {.name = "timeout",
-                   .kind = KnobKind::Seconds,
-                   .default_text = "0.08",
-                   .help = "the deadline of each attempt",
-                   .min = 0.001,
-                   .max = 60},
-                  {.name = "retries",
-                   .kind = KnobKind::Count,
-                   .default_text = "2",
-                   .help = "retries after a failed attempt",
-                   .min = 0,
-                   .max = 10},
-                  {.name = "fail-rate",
-                   .kind = KnobKind::Fraction,
-                   .default_text = "0.25",
-                   .help = "the chance an attempt fails",
-                   .min = 0,
-                   .max = 1}},
-        .demos = {{"retry", retry_demo}, {"breaker", breaker_demo}},
-    };
+    static const Lesson lesson{6, "resilience", {{"retry", retry_demo}, {"breaker", breaker_demo}}};
     return lesson;
 }
 

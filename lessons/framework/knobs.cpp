@@ -32,12 +32,14 @@ std::string expected(const KnobSpec& spec) {
         case KnobKind::Seconds:
             return range("seconds");
         case KnobKind::Count:
+        case KnobKind::Threads:
             return range("a whole number");
         case KnobKind::Fraction:
             return range("a fraction");
         case KnobKind::SecondsList:
-            return fmt::format("a comma-separated list of seconds from {:g} to {:g}, like {}",
-                               spec.min, spec.max, spec.default_text);
+            return fmt::format(
+                "a comma-separated list of up to {} seconds from {:g} to {:g}, like {}",
+                spec.max_items, spec.min, spec.max, spec.default_text);
     }
     return "";
 }
@@ -60,7 +62,8 @@ KnobValue parse_knob(const KnobSpec& spec, std::string_view text) {
         case KnobKind::Seconds:
         case KnobKind::Fraction:
             return in_range(spec, text, text);
-        case KnobKind::Count: {
+        case KnobKind::Count:
+        case KnobKind::Threads: {
             const double v = in_range(spec, text, text);
             if (v != std::floor(v)) bad(spec, text);
             return static_cast<std::int64_t>(v);
@@ -74,7 +77,7 @@ KnobValue parse_knob(const KnobSpec& spec, std::string_view text) {
                 if (comma == std::string_view::npos) break;
                 rest.remove_prefix(comma + 1);
             }
-            if (values.size() > 10) bad(spec, text);
+            if (values.size() > spec.max_items) bad(spec, text);
             return values;
         }
     }
@@ -90,15 +93,78 @@ std::string format_knob(const KnobValue& value) {
     return out;
 }
 
-Knobs::Knobs(const std::vector<KnobSpec>& specs, const std::map<std::string, std::string>& given) {
-    for (const auto& spec : specs) values_[spec.name] = parse_knob(spec, spec.default_text);
+const KnobSpec* KnobTable::find(std::string_view name) const {
+    auto it =
+        std::find_if(specs.begin(), specs.end(), [&](const KnobSpec& s) { return s.name == name; });
+    return it == specs.end() ? nullptr : &*it;
+}
+
+Knobs::Knobs(const KnobTable& table, const std::map<std::string, std::string>& given) {
+    for (const auto& spec : table.specs) values_[spec.name] = parse_knob(spec, spec.default_text);
     for (const auto& [name, text] : given) {
-        auto it = std::find_if(specs.begin(), specs.end(),
-                               [&](const KnobSpec& s) { return s.name == name; });
-        if (it == specs.end())
+        const KnobSpec* spec = table.find(name);
+        if (spec == nullptr)
             throw KnobError(fmt::format("--{} is not a knob of this lesson", name));
-        values_[name] = parse_knob(*it, text);
+        values_[name] = parse_knob(*spec, text);
     }
+    for (const KnobLimit& limit : table.limits) check(limit);
+}
+
+double Knobs::magnitude(std::string_view name) const {
+    const KnobValue& v = at(name);
+    if (const auto* list = std::get_if<std::vector<double>>(&v)) {
+        double sum = 0;
+        for (double d : *list) sum += d;
+        return sum;
+    }
+    return number(name);
+}
+
+std::string knob_range(const KnobSpec& spec) {
+    switch (spec.kind) {
+        case KnobKind::Seconds:
+            return fmt::format("{:g} to {:g} s", spec.min, spec.max);
+        case KnobKind::SecondsList:
+            return fmt::format("up to {} of {:g} to {:g} s", spec.max_items, spec.min, spec.max);
+        case KnobKind::Count:
+        case KnobKind::Threads:
+        case KnobKind::Fraction:
+            break;
+    }
+    return fmt::format("{:g} to {:g}", spec.min, spec.max);
+}
+
+std::string limit_formula(const KnobLimit& limit) {
+    std::string names;
+    for (const auto& name : limit.times)
+        names += fmt::format("{}--{}", names.empty() ? "" : " × ", name);
+    if (!limit.least.empty()) {
+        std::string which;
+        for (const auto& name : limit.least)
+            which += fmt::format("{}--{}", which.empty() ? "" : " and ", name);
+        names += fmt::format("{}the smaller of {}", names.empty() ? "" : " × ", which);
+    }
+    for (const auto& name : limit.per) names += fmt::format(" ÷ --{}", name);
+    return names;
+}
+
+void Knobs::check(const KnobLimit& limit) const {
+    double figure = limit.scale;
+    for (const auto& name : limit.times) figure *= magnitude(name);
+    if (!limit.least.empty()) {
+        double least = magnitude(limit.least.front());
+        for (const auto& name : limit.least) least = std::min(least, magnitude(name));
+        figure *= least;
+    }
+    for (const auto& name : limit.per) {
+        const double d = magnitude(name);
+        if (d <= 0) return;  // nothing to divide by: the limit does not apply
+        figure /= d;
+    }
+    if (figure <= limit.max) return;
+    throw KnobError(
+        fmt::format("{} would make {:.0f} {}; at most {:g} are drawn: lower one of them",
+                    limit_formula(limit), std::ceil(figure), limit.what, limit.max));
 }
 
 const KnobValue& Knobs::at(std::string_view name) const {
@@ -119,6 +185,10 @@ double Knobs::number(std::string_view name) const {
 
 int Knobs::count(std::string_view name) const {
     return static_cast<int>(std::get<std::int64_t>(at(name)));
+}
+
+std::size_t Knobs::size(std::string_view name) const {
+    return static_cast<std::size_t>(std::get<std::int64_t>(at(name)));
 }
 
 std::vector<Duration> Knobs::seconds_list(std::string_view name) const {

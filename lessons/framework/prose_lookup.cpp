@@ -15,24 +15,6 @@ bool seconds_name(std::string_view name) {
     return name.ends_with("_s");
 }
 
-Value from_json(const nlohmann::ordered_json& j) {
-    if (j.is_boolean()) return j.get<bool>();
-    if (j.is_number_integer()) return j.get<std::int64_t>();
-    if (j.is_number()) return j.get<double>();
-    if (j.is_string()) return j.get<std::string>();
-    if (j.is_array()) {
-        ValueList items;
-        for (const auto& item : j) items.push_back(from_json(item));
-        return items;
-    }
-    if (j.is_object()) {
-        ValueRecord fields;
-        for (const auto& [name, item] : j.items()) fields.emplace_back(name, from_json(item));
-        return fields;
-    }
-    return nullptr;
-}
-
 Value from_knob(const KnobValue& knob) {
     return std::visit(
         [](const auto& v) -> Value {
@@ -76,8 +58,8 @@ ProseLookup prose_lookup(const Knobs& knobs, const Lesson& lesson) {
 
 ProseLookup prose_lookup(const DemoRun& run, const Knobs& knobs, const Lesson& lesson) {
     Names names;
-    for (const auto& [name, value] : run.metrics.items()) {
-        names.emplace(name, ProseValue{from_json(value), seconds_name(name)});
+    for (const auto& [name, value] : run.metrics) {
+        names.emplace(name, ProseValue{value, seconds_name(name)});
     }
     names.emplace("duration_s", ProseValue{to_secs(run.duration), true});
     add_knobs(names, knobs, lesson);  // a figure of the same name as a knob wins: emplace keeps it

@@ -1,8 +1,11 @@
 // The list of lessons, in order. A new lesson is added here and in lessons/CMakeLists.txt.
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <array>
 
 #include "asynclab/lessons/lesson.hpp"
+#include "asynclab/lessons/text.hpp"
 
 namespace asynclab::lessons {
 
@@ -20,16 +23,30 @@ const Lesson* find_lesson(int number) {
     return nullptr;
 }
 
+std::string Lesson::source_file() const {
+    return fmt::format("lessons/cpp/{:02}_{}.cpp", number, slug);
+}
+
+const KnobTable& Lesson::knobs() const {
+    return lesson_text(number).knobs;
+}
+
 const DemoSpec* Lesson::demo(std::string_view id) const {
     auto it =
         std::find_if(demos.begin(), demos.end(), [&](const DemoSpec& d) { return d.id == id; });
     return it == demos.end() ? nullptr : &*it;
 }
 
-const KnobSpec* Lesson::knob(std::string_view name) const {
-    auto it =
-        std::find_if(knobs.begin(), knobs.end(), [&](const KnobSpec& k) { return k.name == name; });
-    return it == knobs.end() ? nullptr : &*it;
+Knobs parse_knobs(const Lesson& lesson, const std::map<std::string, std::string>& given) {
+    for (const auto& [name, value] : given) {
+        if (lesson.knob(name) != nullptr) continue;
+        std::string valid;
+        for (const auto& k : lesson.knobs().specs)
+            valid += (valid.empty() ? "--" : ", --") + k.name;
+        throw KnobError(fmt::format("--{} is not a knob of lesson {} ({}); its knobs are {}", name,
+                                    lesson.number, lesson.slug, valid));
+    }
+    return Knobs(lesson.knobs(), given);
 }
 
 }  // namespace asynclab::lessons

@@ -193,6 +193,101 @@ Question parse_question(const Reader& r) {
     return q;
 }
 
+// ---- knobs: [[knob]] and [[knob_limit]] ----------------------------------------------------
+
+KnobKind knob_kind(const Reader& r, const toml::node& node) {
+    static const std::map<std::string_view, KnobKind> kinds{{"seconds", KnobKind::Seconds},
+                                                            {"count", KnobKind::Count},
+                                                            {"threads", KnobKind::Threads},
+                                                            {"seconds-list", KnobKind::SecondsList},
+                                                            {"fraction", KnobKind::Fraction}};
+    const auto name = node.value<std::string_view>();
+    const auto it = name ? kinds.find(*name) : kinds.end();
+    if (it == kinds.end())
+        r.fail(node.source(), "'kind' must be seconds, count, threads, seconds-list or fraction");
+    return it->second;
+}
+
+double knob_number(const Reader& r, std::string_view key) {
+    const toml::node& node = r.need(key);
+    const auto v = node.value<double>();
+    if (!v || !std::isfinite(*v)) r.fail(node.source(), fmt::format("'{}' must be a number", key));
+    return *v;
+}
+
+KnobSpec parse_knob_spec(const Reader& r) {
+    KnobSpec k;
+    k.name = r.text("name");
+    k.kind = knob_kind(r, r.need("kind"));
+    k.default_text = r.text("default");
+    k.help = r.text("help");
+    k.min = knob_number(r, "min");
+    k.max = knob_number(r, "max");
+    if (k.max < k.min) r.fail(fmt::format("knob '{}': max is below min", k.name));
+    if (k.kind == KnobKind::SecondsList) {
+        // A list is typed on one command line: a thousand items is more than any lesson needs.
+        const std::int64_t items = r.integer("max_items", 1, 1000);
+        k.max_items = static_cast<std::size_t>(items);
+    }
+    try {
+        parse_knob(k, k.default_text);
+    } catch (const KnobError& e) {
+        r.fail(fmt::format("the default is not valid: {}", e.what()));
+    }
+    return k;
+}
+
+std::vector<std::string> knob_names(const Reader& r, const KnobTable& table, std::string_view key) {
+    std::vector<std::string> names;
+    const toml::node* node = r.raw().get(key);
+    if (node == nullptr) return names;
+    const auto* list = node->as_array();
+    if (list == nullptr) r.fail(node->source(), fmt::format("'{}' must list knob names", key));
+    for (const auto& n : *list) {
+        const auto name = n.value<std::string_view>();
+        if (!name || table.find(*name) == nullptr)
+            r.fail(n.source(), fmt::format("'{}' must list knobs of this lesson", key));
+        names.emplace_back(*name);
+    }
+    return names;
+}
+
+template <class Parse>
+void for_each_table(const Reader& top, const toml::table& doc, std::string_view key, Parse parse) {
+    const toml::node* node = doc.get(key);
+    if (node == nullptr) return;
+    const auto* list = node->as_array();
+    if (list == nullptr)
+        top.fail(node->source(), fmt::format("'{}' must be an array of tables ([[{}]])", key, key));
+    for (const auto& item : *list) {
+        const auto* table = item.as_table();
+        if (table == nullptr)
+            top.fail(item.source(), fmt::format("each [[{}]] must be a table", key));
+        parse(Reader(top.file(), *table, item.source()));
+    }
+}
+
+KnobTable parse_knob_table(const Reader& top, const toml::table& doc) {
+    KnobTable table;
+    for_each_table(top, doc, "knob", [&](const Reader& r) {
+        KnobSpec k = parse_knob_spec(r);
+        if (table.find(k.name) != nullptr) r.fail(fmt::format("knob '{}' twice", k.name));
+        table.specs.push_back(std::move(k));
+    });
+    for_each_table(top, doc, "knob_limit", [&](const Reader& r) {
+        KnobLimit limit{.times = knob_names(r, table, "times"),
+                        .least = knob_names(r, table, "least"),
+                        .per = knob_names(r, table, "per"),
+                        .scale = r.raw().get("scale") ? knob_number(r, "scale") : 1.0,
+                        .max = knob_number(r, "max"),
+                        .what = r.text("what")};
+        if (limit.times.empty() && limit.least.empty())
+            r.fail("a knob_limit must name knobs in 'times' or 'least'");
+        table.limits.push_back(std::move(limit));
+    });
+    return table;
+}
+
 std::optional<std::string> read_file(const std::filesystem::path& path) {
     std::ifstream in(path, std::ios::binary);
     if (!in) return std::nullopt;
@@ -236,6 +331,7 @@ LessonText parse_lesson_text(std::string_view file, std::string_view toml_text) 
         text.demos.push_back(DemoText{std::string(id.str()), d.text("title"), d.text("explain"),
                                       d.text("takeaway")});
     }
+    text.knobs = parse_knob_table(top, doc);
     if (const toml::node* questions = doc.get("question")) {
         const auto* list = questions->as_array();
         if (list == nullptr)

@@ -115,6 +115,22 @@ TEST_CASE("bad usage: exit 2 and one clear line on stderr") {
         {{"run", "1", "--demo", "nope"}, "lesson 1 has no demo 'nope'"},
         {{"run", "1", "--clock", "sundial"}, "sundial"},
         {{"run", "1", "--speed", "-2"}, "--speed"},
+        {{"run", "1", "--clock", "1"}, "--clock: '1' is not valid; expected real or virtual"},
+        // --speed: timers stay exact (no overflow at 1e-300) and the run ends within the hour.
+        {{"run", "1", "--speed", "1e-300"}, "--speed: must be a number from 0.001 to 1000"},
+        {{"run", "1", "--speed", "1e-308"}, "--speed: must be a number from 0.001 to 1000"},
+        {{"run", "1", "--speed", "1001"}, "--speed: must be a number from 0.001 to 1000"},
+        {{"run", "1", "--speed", "0.001"},
+         "the run would take 6500 s of real time, more than an hour; use --speed 0.002 or more"},
+        {{"run", "5", "--jobs", "1000", "--block", "10", "--tick", "1"},
+         "--speed 1: the run would take"},
+        // Knobs in range, but too big together.
+        {{"run", "5", "--block", "10", "--tick", "0.001"},
+         "--block ÷ --tick would make 10000 ticks while one job blocks; at most 2500"},
+        {{"run", "6", "--urls", "1000", "--retries", "10"},
+         "--urls × --retries would make 10000 retries, should every attempt fail"},
+        {{"run", "2", "--timeout", "3600", "--work", "3600"},
+         "the smaller of --timeout and --work would make 180000 steps"},
         {{"run", "abc"}, "'abc' is not a lesson number; lessons are 1 to 6"},
         {{"quiz", "1.5"}, "'1.5' is not a lesson number"},
         {{"run", "1", "--seed", "-1"}, "--seed: '-1' is not valid; expected a whole number"},
@@ -132,6 +148,14 @@ TEST_CASE("bad usage: exit 2 and one clear line on stderr") {
         CHECK(r.err.rfind("asynclab: ", 0) == 0);
         CHECK(r.err.find(c.says) != std::string::npos);
     }
+}
+
+TEST_CASE("run --help states the ranges: --speed's, and each knob's") {
+    const Result r = run_cli({"run", "--help"});
+    CHECK(r.exit_code == 0);
+    CHECK(r.out.find("X from 0.001 to 1000 and such that the run takes at most an hour") !=
+          std::string::npos);
+    CHECK(r.out.find("how many blocking calls, 1 to 1000 (default 5)") != std::string::npos);
 }
 
 TEST_CASE("--help on every command and --version exit 0") {

@@ -16,7 +16,8 @@
 namespace asynclab::testing {
 
 struct Result {
-    int exit_code = -1;
+    int exit_code = -1;   ///< 128 + the signal when killed by one (as a shell says it).
+    bool killed = false;  ///< Ended by a signal rather than exit().
     std::string out;
     std::string err;
 };
@@ -24,14 +25,25 @@ struct Result {
 class Child {
   public:
     /// Starts the binary with `args`; its stdout comes through a pipe (read_until), stderr goes to
-    /// a file. `env` entries ("NAME=value") are added to the environment.
-    Child(const std::vector<std::string>& args, const std::vector<std::string>& env = {}) {
+    /// a file. `env` entries ("NAME=value") are added to the environment. With
+    /// `block_stop_signals` it starts with SIGINT, SIGTERM and SIGHUP blocked (they stay pending
+    /// until the program unblocks them), so a signal sent at once cannot hit the moments between
+    /// fork and the program's own handler, which no program can cover.
+    Child(const std::vector<std::string>& args, const std::vector<std::string>& env = {},
+          bool block_stop_signals = false) {
         int fds[2];
         if (pipe(fds) != 0) std::abort();
         err_path_ = std::string(std::getenv("TMPDIR") ? std::getenv("TMPDIR") : "/tmp") +
                     "/asynclab-test-err-" + std::to_string(getpid()) + "-" +
                     std::to_string(counter()++);
+        // Blocked before the fork, so that the child has them blocked from its first moment.
+        sigset_t stop_signals;
+        sigset_t old_mask;
+        sigemptyset(&stop_signals);
+        for (int sig : {SIGINT, SIGTERM, SIGHUP}) sigaddset(&stop_signals, sig);
+        if (block_stop_signals) sigprocmask(SIG_BLOCK, &stop_signals, &old_mask);
         pid_ = fork();
+        if (pid_ != 0 && block_stop_signals) sigprocmask(SIG_SETMASK, &old_mask, nullptr);
         if (pid_ == 0) {
             dup2(fds[1], 1);
             const int err = open(err_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
@@ -71,6 +83,7 @@ class Child {
         waitpid(pid_, &status, 0);
         Result r;
         r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+        r.killed = WIFSIGNALED(status);
         r.out = out_;
         std::ifstream err(err_path_);
         std::ostringstream s;

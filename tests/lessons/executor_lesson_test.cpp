@@ -53,8 +53,8 @@ std::string end_of(const lessons::DemoRun& run, const std::string& name) {
 }
 
 double metric(const lessons::DemoRun& run, const std::string& name) {
-    REQUIRE(run.metrics.contains(name));
-    return run.metrics[name].get<double>();
+    REQUIRE(metrics_json(run).contains(name));
+    return metrics_json(run)[name].get<double>();
 }
 
 /// The demo ended without an error, and the engine had nothing to complain about.
@@ -71,10 +71,10 @@ TEST_CASE("lesson 5 blocking-loop: the jobs run back to back and the ticker neve
     auto r = run_demo(5, "blocking-loop");
     check_clean(r);
     CHECK(r.duration == secs(0.25));
-    CHECK(r.metrics["makespan_s"] == 0.25);
-    CHECK(r.metrics["longest_tick_gap_s"] == 0.25);
-    CHECK(r.metrics["ticks"] == 0);
-    CHECK(r.metrics["ticks_missed"] == 25);
+    CHECK(metrics_json(r)["makespan_s"] == 0.25);
+    CHECK(metrics_json(r)["longest_tick_gap_s"] == 0.25);
+    CHECK(metrics_json(r)["ticks"] == 0);
+    CHECK(metrics_json(r)["ticks_missed"] == 25);
     CHECK(timed_output(r) ==
           Strings{"0.000 main 5 jobs of 0.05 s, each called right on the loop thread",
                   "0.050 j0 j0 done: it held the loop thread for 0.05 s",
@@ -105,7 +105,7 @@ TEST_CASE("lesson 5 blocking-loop: makespan is jobs x block, whatever the pool")
         check_clean(r);
         CHECK(metric(r, "makespan_s") == doctest::Approx(jobs * block).epsilon(1e-9));
         CHECK(metric(r, "longest_tick_gap_s") == doctest::Approx(jobs * block).epsilon(1e-9));
-        CHECK(r.metrics["ticks"] == 0);
+        CHECK(metrics_json(r)["ticks"] == 0);
     }
 }
 
@@ -113,12 +113,12 @@ TEST_CASE("lesson 5 executor: four jobs at once, then the fifth; the ticker keep
     auto r = run_demo(5, "executor");
     check_clean(r);
     CHECK(r.duration == secs(0.1));
-    CHECK(r.metrics["makespan_s"] == 0.1);
-    CHECK(r.metrics["longest_tick_gap_s"] == 0.01);
-    CHECK(r.metrics["ticks"] == 10);
-    CHECK(r.metrics["ticks_missed"] == 0);
-    CHECK(r.metrics["max_in_flight"] == 5);
-    CHECK(r.metrics["max_waiting_for_thread"] == 1);
+    CHECK(metrics_json(r)["makespan_s"] == 0.1);
+    CHECK(metrics_json(r)["longest_tick_gap_s"] == 0.01);
+    CHECK(metrics_json(r)["ticks"] == 10);
+    CHECK(metrics_json(r)["ticks_missed"] == 0);
+    CHECK(metrics_json(r)["max_in_flight"] == 5);
+    CHECK(metrics_json(r)["max_waiting_for_thread"] == 1);
     CHECK(timed_output(r) ==
           Strings{"0.000 main 5 jobs of 0.05 s, handed to a pool of 4 threads all at once",
                   "0.050 j0 j0 done", "0.050 j1 j1 done", "0.050 j2 j2 done", "0.050 j3 j3 done",
@@ -133,10 +133,11 @@ TEST_CASE("lesson 5 executor: --pool 1 runs the jobs one after another, off the 
     auto r = run_demo(5, "executor", {{"pool", "1"}});
     check_clean(r);
     CHECK(r.duration == secs(0.25));
-    CHECK(r.metrics["makespan_s"] == 0.25);
-    CHECK(r.metrics["longest_tick_gap_s"] == 0.01);  // as slow as the loop, but the loop is free
-    CHECK(r.metrics["ticks"] == 25);
-    CHECK(r.metrics["max_waiting_for_thread"] == 4);
+    CHECK(metrics_json(r)["makespan_s"] == 0.25);
+    CHECK(metrics_json(r)["longest_tick_gap_s"] ==
+          0.01);  // as slow as the loop, but the loop is free
+    CHECK(metrics_json(r)["ticks"] == 25);
+    CHECK(metrics_json(r)["max_waiting_for_thread"] == 4);
 }
 
 TEST_CASE("lesson 5 executor: makespan is ceil(jobs / pool) x block (the predict question)") {
@@ -158,8 +159,8 @@ TEST_CASE("lesson 5 executor: makespan is ceil(jobs / pool) x block (the predict
         const double waves = std::ceil(static_cast<double>(jobs) / pool);
         CHECK(metric(r, "makespan_s") == doctest::Approx(waves * block).epsilon(1e-9));
         CHECK(metric(r, "longest_tick_gap_s") == doctest::Approx(0.01).epsilon(1e-9));
-        CHECK(r.metrics["max_in_flight"] == jobs);
-        CHECK(r.metrics["max_waiting_for_thread"] == std::max(0, jobs - pool));
+        CHECK(metrics_json(r)["max_in_flight"] == jobs);
+        CHECK(metrics_json(r)["max_waiting_for_thread"] == std::max(0, jobs - pool));
     }
 }
 
@@ -167,13 +168,13 @@ TEST_CASE("lesson 5 bounded-executor: the producer waits for a permit; the pool 
     auto r = run_demo(5, "bounded-executor");
     check_clean(r);
     CHECK(r.duration == secs(0.1));
-    CHECK(r.metrics["limit"] == 4);
-    CHECK(r.metrics["makespan_s"] == 0.1);  // no worse than the unbounded executor
-    CHECK(r.metrics["max_in_flight"] == 4);
-    CHECK(r.metrics["max_waiting_for_thread"] == 0);
-    CHECK(r.metrics["producer_waited_s"] == 0.05);
-    CHECK(r.metrics["longest_tick_gap_s"] == 0.01);
-    CHECK(r.metrics["ticks"] == 10);
+    CHECK(metrics_json(r)["limit"] == 4);
+    CHECK(metrics_json(r)["makespan_s"] == 0.1);  // no worse than the unbounded executor
+    CHECK(metrics_json(r)["max_in_flight"] == 4);
+    CHECK(metrics_json(r)["max_waiting_for_thread"] == 0);
+    CHECK(metrics_json(r)["producer_waited_s"] == 0.05);
+    CHECK(metrics_json(r)["longest_tick_gap_s"] == 0.01);
+    CHECK(metrics_json(r)["ticks"] == 10);
     CHECK(timed_output(r) ==
           Strings{"0.000 main 5 jobs of 0.05 s, a pool of 4 threads, at most 4 jobs handed to it "
                   "at once",
@@ -195,22 +196,22 @@ TEST_CASE("lesson 5 bounded-executor: in flight never passes the limit, at any s
         auto bounded = run_demo(5, "bounded-executor", knobs);
         auto unbounded = run_demo(5, "executor", knobs);
         check_clean(bounded);
-        CHECK(bounded.metrics["max_in_flight"] == std::min(jobs, pool));
-        CHECK(bounded.metrics["max_waiting_for_thread"] == 0);
-        CHECK(unbounded.metrics["max_in_flight"] == jobs);
-        CHECK(bounded.metrics["makespan_s"] == unbounded.metrics["makespan_s"]);
-        CHECK(bounded.metrics["longest_tick_gap_s"] == 0.01);
+        CHECK(metrics_json(bounded)["max_in_flight"] == std::min(jobs, pool));
+        CHECK(metrics_json(bounded)["max_waiting_for_thread"] == 0);
+        CHECK(metrics_json(unbounded)["max_in_flight"] == jobs);
+        CHECK(metrics_json(bounded)["makespan_s"] == metrics_json(unbounded)["makespan_s"]);
+        CHECK(metrics_json(bounded)["longest_tick_gap_s"] == 0.01);
     }
 }
 
 TEST_CASE("lesson 5: edge knobs end cleanly") {
     SUBCASE("one job") {
-        CHECK(run_demo(5, "blocking-loop", {{"jobs", "1"}}).metrics["makespan_s"] == 0.05);
-        CHECK(run_demo(5, "executor", {{"jobs", "1"}}).metrics["makespan_s"] == 0.05);
+        CHECK(metrics_json(run_demo(5, "blocking-loop", {{"jobs", "1"}}))["makespan_s"] == 0.05);
+        CHECK(metrics_json(run_demo(5, "executor", {{"jobs", "1"}}))["makespan_s"] == 0.05);
         auto b = run_demo(5, "bounded-executor", {{"jobs", "1"}});
-        CHECK(b.metrics["makespan_s"] == 0.05);
-        CHECK(b.metrics["producer_waited_s"] == 0.0);
-        CHECK(b.metrics["ticks"] == 5);
+        CHECK(metrics_json(b)["makespan_s"] == 0.05);
+        CHECK(metrics_json(b)["producer_waited_s"] == 0.0);
+        CHECK(metrics_json(b)["ticks"] == 5);
     }
     SUBCASE("jobs that do not block") {
         for (const char* demo : {"blocking-loop", "executor", "bounded-executor"}) {
@@ -218,37 +219,37 @@ TEST_CASE("lesson 5: edge knobs end cleanly") {
             auto r = run_demo(5, demo, {{"block", "0"}});
             check_clean(r);
             CHECK(r.duration == Duration::zero());
-            CHECK(r.metrics["makespan_s"] == 0.0);
-            CHECK(r.metrics["longest_tick_gap_s"] == 0.0);
-            CHECK(r.metrics["ticks"] == 0);
-            CHECK(r.metrics["ticks_missed"] == 0);
+            CHECK(metrics_json(r)["makespan_s"] == 0.0);
+            CHECK(metrics_json(r)["longest_tick_gap_s"] == 0.0);
+            CHECK(metrics_json(r)["ticks"] == 0);
+            CHECK(metrics_json(r)["ticks_missed"] == 0);
         }
     }
     SUBCASE("a tick longer than the whole run: no tick is due, none is missed") {
         auto blocking = run_demo(5, "blocking-loop", {{"tick", "10"}});
         check_clean(blocking);
-        CHECK(blocking.metrics["ticks"] == 0);
-        CHECK(blocking.metrics["ticks_missed"] == 0);
-        CHECK(blocking.metrics["longest_tick_gap_s"] == 0.25);
+        CHECK(metrics_json(blocking)["ticks"] == 0);
+        CHECK(metrics_json(blocking)["ticks_missed"] == 0);
+        CHECK(metrics_json(blocking)["longest_tick_gap_s"] == 0.25);
         auto pooled = run_demo(5, "executor", {{"tick", "10"}});
         check_clean(pooled);
         CHECK(pooled.duration == secs(0.1));  // the demo ends with the jobs, not the ticker
-        CHECK(pooled.metrics["ticks"] == 0);
-        CHECK(pooled.metrics["ticks_missed"] == 0);
+        CHECK(metrics_json(pooled)["ticks"] == 0);
+        CHECK(metrics_json(pooled)["ticks_missed"] == 0);
     }
     SUBCASE("a pool of one, and a pool larger than the jobs") {
         auto one = run_demo(5, "bounded-executor", {{"pool", "1"}});
-        CHECK(one.metrics["makespan_s"] == 0.25);
-        CHECK(one.metrics["max_in_flight"] == 1);
-        CHECK(one.metrics["producer_waited_s"] == 0.2);
+        CHECK(metrics_json(one)["makespan_s"] == 0.25);
+        CHECK(metrics_json(one)["max_in_flight"] == 1);
+        CHECK(metrics_json(one)["producer_waited_s"] == 0.2);
         auto wide = run_demo(5, "executor", {{"pool", "128"}, {"jobs", "1000"}});
         check_clean(wide);
-        CHECK(wide.metrics["makespan_s"] == 0.4);  // 8 waves of 128
+        CHECK(metrics_json(wide)["makespan_s"] == 0.4);  // 8 waves of 128
     }
     SUBCASE("the finest tick") {
         auto r = run_demo(5, "blocking-loop", {{"tick", "0.001"}});
-        CHECK(r.metrics["ticks_missed"] == 250);
-        CHECK(run_demo(5, "executor", {{"tick", "0.001"}}).metrics["ticks"] == 100);
+        CHECK(metrics_json(r)["ticks_missed"] == 250);
+        CHECK(metrics_json(run_demo(5, "executor", {{"tick", "0.001"}}))["ticks"] == 100);
     }
 }
 
@@ -258,7 +259,7 @@ TEST_CASE("lesson 5: the same seed gives the same run") {
         auto a = run_demo(5, demo, {{"jobs", "9"}, {"pool", "3"}}, 7);
         auto b = run_demo(5, demo, {{"jobs", "9"}, {"pool", "3"}}, 7);
         CHECK(timed_output(a) == timed_output(b));
-        CHECK(a.metrics == b.metrics);
+        CHECK(metrics_json(a) == metrics_json(b));
         CHECK(a.trace.events().size() == b.trace.events().size());
     }
 }

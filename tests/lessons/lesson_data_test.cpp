@@ -68,16 +68,77 @@ explain = "e"
 
 TEST_CASE("knobs: defaults, overrides and one clear line for a bad value") {
     const Lesson& tasks = *find_lesson(1);
-    Knobs defaults(tasks.knobs, {});
+    Knobs defaults(tasks.knobs(), {});
     CHECK(defaults.seconds_list("delays").size() == 3);
-    CHECK_THROWS_WITH_AS(Knobs(tasks.knobs, {{"delays", "x"}}),
-                         "--delays: 'x' is not valid; expected a comma-separated list of seconds "
-                         "from 0 to 60, like 1.0,1.5,0.5",
+    CHECK_THROWS_WITH_AS(Knobs(tasks.knobs(), {{"delays", "x"}}),
+                         "--delays: 'x' is not valid; expected a comma-separated list of up to 10 "
+                         "seconds from 0 to 60, like 1.0,1.5,0.5",
                          KnobError);
-    CHECK_THROWS_AS(Knobs(tasks.knobs, {{"delays", "1,,2"}}), KnobError);
-    CHECK_THROWS_AS(Knobs(tasks.knobs, {{"delays", "-1"}}), KnobError);
+    CHECK_THROWS_AS(Knobs(tasks.knobs(), {{"delays", "1,,2"}}), KnobError);
+    CHECK_THROWS_AS(Knobs(tasks.knobs(), {{"delays", "-1"}}), KnobError);
+    CHECK_THROWS_AS(Knobs(tasks.knobs(), {{"delays", "1,1,1,1,1,1,1,1,1,1,1"}}), KnobError);
+    CHECK(Knobs(tasks.knobs(), {{"delays", "1,1,1,1,1,1,1,1,1,1"}}).seconds_list("delays").size() ==
+          10);
     const Lesson& timeouts = *find_lesson(2);
-    CHECK_THROWS_AS(Knobs(timeouts.knobs, {{"timeout", "nan"}}), KnobError);
-    CHECK_THROWS_AS(Knobs(timeouts.knobs, {{"timeout", "1e9"}}), KnobError);
-    CHECK(Knobs(timeouts.knobs, {{"timeout", "0.5"}}).seconds("timeout") == asynclab::secs(0.5));
+    CHECK_THROWS_AS(Knobs(timeouts.knobs(), {{"timeout", "nan"}}), KnobError);
+    CHECK_THROWS_AS(Knobs(timeouts.knobs(), {{"timeout", "1e9"}}), KnobError);
+    CHECK(Knobs(timeouts.knobs(), {{"timeout", "0.5"}}).seconds("timeout") == asynclab::secs(0.5));
+}
+
+TEST_CASE("a knob table: its kinds, ranges and limits are checked, with file and line") {
+    const std::string head = R"([lesson]
+number = 1
+slug = "s"
+title = "t"
+summary = "s"
+intro = "i"
+[demo.d]
+title = "t"
+explain = "e"
+takeaway = "k"
+)";
+    const std::string knob = R"([[knob]]
+name = "n"
+kind = "count"
+default = "2"
+min = 1
+max = 10
+help = "h"
+)";
+    const LessonText ok = parse_lesson_text("k.toml", head + knob);
+    REQUIRE(ok.knobs.specs.size() == 1);
+    CHECK(ok.knobs.specs[0].kind == KnobKind::Count);
+    CHECK_THROWS_WITH_AS(parse_lesson_text("k.toml", head + R"([[knob]]
+name = "n"
+kind = "colour"
+)"),
+                         "k.toml:13:8: 'kind' must be seconds, count, threads, seconds-list or "
+                         "fraction",
+                         TextError);
+    CHECK_THROWS_WITH_AS(parse_lesson_text("k.toml", head + R"([[knob]]
+name = "n"
+kind = "count"
+default = "20"
+min = 1
+max = 10
+help = "h"
+)"),
+                         doctest::Contains("the default is not valid: --n: '20' is not valid"),
+                         TextError);
+    CHECK_THROWS_WITH_AS(parse_lesson_text("k.toml", head + knob + R"([[knob_limit]]
+times = ["n", "m"]
+max = 5
+what = "w"
+)"),
+                         "k.toml:19:15: 'times' must list knobs of this lesson", TextError);
+    const LessonText bound = parse_lesson_text("k.toml", head + knob + R"([[knob_limit]]
+times = ["n"]
+scale = 2
+max = 10
+what = "things"
+)");
+    CHECK_NOTHROW(Knobs(bound.knobs, {{"n", "5"}}));
+    CHECK_THROWS_WITH_AS(Knobs(bound.knobs, {{"n", "6"}}),
+                         "--n would make 12 things; at most 10 are drawn: lower one of them",
+                         KnobError);
 }

@@ -190,7 +190,7 @@ Filled fill(int number, const std::string& demo, const Setting& given) {
     REQUIRE(spec != nullptr);
     const DemoText* words = lesson_text(number).demo(demo);
     REQUIRE(words != nullptr);
-    const Knobs knobs(lesson->knobs, given);
+    const Knobs knobs(lesson->knobs(), given);
     Filled out;
     out.explain = flowed(fill_prose(words->explain, prose_lookup(knobs, *lesson)));
     const DemoRun run = run_demo(*lesson, *spec, knobs, RunOptions{});

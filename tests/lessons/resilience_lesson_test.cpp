@@ -131,14 +131,14 @@ void check_invariants(const lessons::DemoRun& run, const Knobs& knobs) {
     CAPTURE(run.spec->id);
     REQUIRE(!run.error);
     const lessons::Lesson& lesson = *lessons::find_lesson(6);
-    const lessons::Knobs values(lesson.knobs, knobs);
+    const lessons::Knobs values(lesson.knobs(), knobs);
     const int urls = values.count("urls");
     const int retries = values.count("retries");
     const Duration limit = values.seconds("timeout");
     const RetryPolicy policy{.max_attempts = retries + 1, .max_delay = secs(60.0)};
 
     const Analysis a = analyze(run);
-    const auto& m = run.metrics;
+    const auto& m = metrics_json(run);
     REQUIRE(a.urls.size() == static_cast<std::size_t>(urls));
     CHECK(m["ok"].get<int>() + m["failed"].get<int>() == urls);
     int completed = 0;
@@ -208,7 +208,9 @@ void check_invariants(const lessons::DemoRun& run, const Knobs& knobs) {
 /// The breaker's states in order: "closed open half-open closed".
 std::string state_path(const lessons::DemoRun& run) {
     std::string path = "closed";
-    for (const auto& c : run.metrics["state_changes"]) path += " " + c["to"].get<std::string>();
+    const auto metrics = metrics_json(run);
+    for (const auto& c : metrics["state_changes"])
+        path += " " + c["to"].get<std::string>();
     return path;
 }
 
@@ -243,7 +245,7 @@ Strings lines_without(const lessons::DemoRun& run, const std::string& text) {
 
 /// Everything a run recorded, as text: two runs are the same run when these are equal.
 std::string fingerprint(const lessons::DemoRun& run) {
-    std::string text = run.metrics.dump() + "\n";
+    std::string text = metrics_json(run).dump() + "\n";
     for (const auto& e : run.trace.events()) {
         text += fmt::format("{} {} {} {} {} {}\n", e.t.count(), e.task, static_cast<int>(e.type),
                             static_cast<int>(e.wait), e.channel, e.detail);
@@ -256,13 +258,13 @@ std::string fingerprint(const lessons::DemoRun& run) {
 TEST_CASE("lesson 6 retry: the defaults, seed 42, exactly") {
     auto r = run_demo(6, "retry");
     REQUIRE(!r.error);
-    CHECK(r.metrics["ok"] == 20);
-    CHECK(r.metrics["failed"] == 0);
-    CHECK(r.metrics["attempts_total"] == 29);
-    CHECK(r.metrics["attempts"] ==
+    CHECK(metrics_json(r)["ok"] == 20);
+    CHECK(metrics_json(r)["failed"] == 0);
+    CHECK(metrics_json(r)["attempts_total"] == 29);
+    CHECK(metrics_json(r)["attempts"] ==
           nlohmann::json({1, 2, 2, 1, 1, 1, 1, 1, 1, 2, 3, 2, 2, 1, 2, 1, 1, 1, 1, 2}));
-    CHECK(r.metrics["requests"] == 29);
-    CHECK(r.metrics["max_concurrency"] == 5);
+    CHECK(metrics_json(r)["requests"] == 29);
+    CHECK(metrics_json(r)["max_concurrency"] == 5);
     CHECK(r.duration == secs(0.252));
     const Strings failures = lines_without(r, "200 OK");
     CHECK(failures == Strings{
@@ -283,9 +285,9 @@ TEST_CASE("lesson 6 retry: the defaults, seed 42, exactly") {
 TEST_CASE("lesson 6 retry: a URL that fails for good, and timeouts, say why") {
     // Seed 1: url-08 gets three 503s in a row (a 0.25^3 chance: 1.6 % per URL).
     auto r = run_demo(6, "retry", {}, 1);
-    CHECK(r.metrics["ok"] == 19);
-    CHECK(r.metrics["failed"] == 1);
-    CHECK(r.metrics["attempts"][7] == 3);
+    CHECK(metrics_json(r)["ok"] == 19);
+    CHECK(metrics_json(r)["failed"] == 1);
+    CHECK(metrics_json(r)["attempts"][7] == 3);
     const Strings lines = lines_of(r);
     REQUIRE(lines.size() >= 2);
     CHECK(lines[lines.size() - 2] == "0.316 main 19 of 20 URLs ok, 1 failed");
@@ -296,9 +298,9 @@ TEST_CASE("lesson 6 retry: a URL that fails for good, and timeouts, say why") {
     // A timeout below the slowest answers (60 ms): those attempts time out and are retried.
     const Knobs knobs{{"timeout", "0.04"}, {"fail-rate", "0"}};
     auto slow = run_demo(6, "retry", knobs);
-    CHECK(slow.metrics["ok"] == 19);
-    CHECK(slow.metrics["failed"] == 1);
-    CHECK(slow.metrics["attempts_total"] == 29);
+    CHECK(metrics_json(slow)["ok"] == 19);
+    CHECK(metrics_json(slow)["failed"] == 1);
+    CHECK(metrics_json(slow)["attempts_total"] == 29);
     CHECK(slow.duration == secs(0.25));
     const Strings failures = lines_without(slow, "200 OK");
     CHECK(
@@ -323,31 +325,31 @@ TEST_CASE("lesson 6 retry: the knobs do what they say") {
     SUBCASE("no failures: one attempt per URL") {
         const Knobs knobs{{"fail-rate", "0"}};
         auto r = run_demo(6, "retry", knobs);
-        CHECK(r.metrics["ok"] == 20);
-        CHECK(r.metrics["attempts_total"] == 20);
+        CHECK(metrics_json(r)["ok"] == 20);
+        CHECK(metrics_json(r)["attempts_total"] == 20);
         check_invariants(r, knobs);
     }
     SUBCASE("everything fails: retries + 1 attempts each, then all fail") {
         const Knobs knobs{{"fail-rate", "1"}};
         auto r = run_demo(6, "retry", knobs);
-        CHECK(r.metrics["ok"] == 0);
-        CHECK(r.metrics["failed"] == 20);
-        CHECK(r.metrics["attempts_total"] == 60);
+        CHECK(metrics_json(r)["ok"] == 0);
+        CHECK(metrics_json(r)["failed"] == 20);
+        CHECK(metrics_json(r)["attempts_total"] == 60);
         check_invariants(r, knobs);
         const Knobs once{{"fail-rate", "1"}, {"retries", "0"}, {"urls", "4"}};
         auto r0 = run_demo(6, "retry", once);
-        CHECK(r0.metrics["attempts"] == nlohmann::json({1, 1, 1, 1}));
-        CHECK(r0.metrics["failed"] == 4);
+        CHECK(metrics_json(r0)["attempts"] == nlohmann::json({1, 1, 1, 1}));
+        CHECK(metrics_json(r0)["failed"] == 4);
         check_invariants(r0, once);
     }
     SUBCASE("one slot: one request at a time") {
         const Knobs knobs{{"concurrency", "1"}};
         auto r = run_demo(6, "retry", knobs);
-        CHECK(r.metrics["max_concurrency"] == 1);
+        CHECK(metrics_json(r)["max_concurrency"] == 1);
         check_invariants(r, knobs);
         const Knobs wide{{"concurrency", "50"}};
         auto w = run_demo(6, "retry", wide);
-        CHECK(w.metrics["max_concurrency"] == 20);  // all 20 first attempts at once
+        CHECK(metrics_json(w)["max_concurrency"] == 20);  // all 20 first attempts at once
         check_invariants(w, wide);
     }
 }
@@ -371,8 +373,8 @@ TEST_CASE("lesson 6: the text's predict question — fail rate 0, timeout above 
             CAPTURE(d.urls);
             CAPTURE(seed);
             auto r = run_demo(6, "retry", knobs, seed);
-            CHECK(r.metrics["attempts_total"] == d.urls);
-            CHECK(r.metrics["ok"] == d.urls);
+            CHECK(metrics_json(r)["attempts_total"] == d.urls);
+            CHECK(metrics_json(r)["ok"] == d.urls);
         }
     }
 }
@@ -398,7 +400,7 @@ TEST_CASE("lesson 6: the worst case of one call is (retries + 1) x timeout + the
         const Knobs knobs{{"fail-rate", rate}, {"timeout", "0.01"}, {"concurrency", "20"}};
         auto t = run_demo(6, "retry", knobs);
         CHECK(t.duration == secs(0.09));
-        CHECK(t.metrics["failed"] == 20);
+        CHECK(metrics_json(t)["failed"] == 20);
         for (const UrlRun& url : analyze(t).urls) CHECK(own_time(url) == secs(0.09));
         check_invariants(t, knobs);
     }
@@ -411,19 +413,19 @@ TEST_CASE("lesson 6 breaker: the defaults, seed 42, exactly") {
     auto r = run_demo(6, "breaker");
     REQUIRE(!r.error);
     CHECK(r.duration == secs(0.498));
-    CHECK(r.metrics["ok"] == 10);
-    CHECK(r.metrics["failed"] == 10);
-    CHECK(r.metrics["attempts"] ==
+    CHECK(metrics_json(r)["ok"] == 10);
+    CHECK(metrics_json(r)["failed"] == 10);
+    CHECK(metrics_json(r)["attempts"] ==
           nlohmann::json({1, 1, 1, 1, 3, 3, 2, 2, 2, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1}));
-    CHECK(r.metrics["attempts_total"] == 27);
-    CHECK(r.metrics["requests"] == 17);
-    CHECK(r.metrics["rejected"] == 10);
-    CHECK(r.metrics["max_concurrency"] == 5);
-    CHECK(r.metrics["state_changes"] ==
+    CHECK(metrics_json(r)["attempts_total"] == 27);
+    CHECK(metrics_json(r)["requests"] == 17);
+    CHECK(metrics_json(r)["rejected"] == 10);
+    CHECK(metrics_json(r)["max_concurrency"] == 5);
+    CHECK(metrics_json(r)["state_changes"] ==
           nlohmann::ordered_json::parse(R"([{"t_s": 0.23, "from": "closed", "to": "open"},
                                     {"t_s": 0.345, "from": "open", "to": "half-open"},
                                     {"t_s": 0.373, "from": "half-open", "to": "closed"}])"));
-    CHECK(r.metrics["final_state"] == "closed");
+    CHECK(metrics_json(r)["final_state"] == "closed");
     const Analysis a = analyze(r);
     CHECK(a.breaker_log ==
           Strings{"0.230 closed -> open", "0.345 open -> half-open", "0.373 half-open -> closed"});
@@ -455,8 +457,8 @@ TEST_CASE("lesson 6 breaker: a probe while the service is still down opens it ag
     // A timeout longer than the outage's failures take to pile up: it never opens.
     const Knobs patient{{"timeout", "0.2"}};
     auto p = run_demo(6, "breaker", patient);
-    CHECK(p.metrics["state_changes"].empty());
-    CHECK(p.metrics["rejected"] == 0);
+    CHECK(metrics_json(p)["state_changes"].empty());
+    CHECK(metrics_json(p)["rejected"] == 0);
     check_invariants(p, patient);
 }
 
@@ -475,13 +477,13 @@ TEST_CASE("lesson 6: for many seeds and knob settings every promise holds (prope
             CAPTURE(knobs.size());
             auto retry = run_demo(6, "retry", knobs, seed);
             check_invariants(retry, knobs);
-            if (knobs.empty()) retry_outcomes.insert(retry.metrics["attempts"].dump());
+            if (knobs.empty()) retry_outcomes.insert(metrics_json(retry)["attempts"].dump());
             auto breaker = run_demo(6, "breaker", knobs, seed);
             check_invariants(breaker, knobs);
             if (knobs.empty()) {
                 // The breaker demo goes closed -> open -> half-open -> closed, whatever the seed.
                 CHECK(state_path(breaker) == "closed open half-open closed");
-                CHECK(breaker.metrics["rejected"].get<int>() > 0);
+                CHECK(metrics_json(breaker)["rejected"].get<int>() > 0);
             }
         }
     }
@@ -519,6 +521,6 @@ TEST_CASE("lesson 6: edge knob values neither crash nor hang") {
     // Every attempt times out (answers take at least 10 ms): the breaker opens at once and
     // refuses nearly everything, probing each time its cooldown is over.
     auto r = run_demo(6, "breaker", {{"timeout", "0.001"}});
-    CHECK(r.metrics["ok"] == 0);
-    CHECK(r.metrics["final_state"] == "open");
+    CHECK(metrics_json(r)["ok"] == 0);
+    CHECK(metrics_json(r)["final_state"] == "open");
 }

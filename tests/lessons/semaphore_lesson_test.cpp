@@ -41,8 +41,8 @@ TEST_CASE("lesson 4 limit: the defaults go through in waves of 3, 3, 3 and 1 —
     auto r = run_demo(4, "limit");
     REQUIRE(!r.error);
     CHECK(r.duration == secs(4.0));
-    CHECK(r.metrics["max_concurrency"] == 3);
-    CHECK(r.metrics["makespan_s"] == 4.0);
+    CHECK(metrics_json(r)["max_concurrency"] == 3);
+    CHECK(metrics_json(r)["makespan_s"] == 4.0);
     const auto acquired = times_of(r, "got a permit");
     REQUIRE(acquired.size() == 10);
     for (int i = 0; i < 10; ++i) {
@@ -72,8 +72,8 @@ TEST_CASE("lesson 4 limit predict: makespan is ceil(tasks / limit) x work") {
                 CAPTURE(work);
                 const int waves = (tasks + limit - 1) / limit;
                 CHECK(r.duration == waves * secs(std::stod(work)));
-                CHECK(r.metrics["makespan_s"] == to_secs(waves * secs(std::stod(work))));
-                CHECK(r.metrics["max_concurrency"] == std::min(tasks, limit));
+                CHECK(metrics_json(r)["makespan_s"] == to_secs(waves * secs(std::stod(work))));
+                CHECK(metrics_json(r)["max_concurrency"] == std::min(tasks, limit));
             }
         }
     }
@@ -81,28 +81,28 @@ TEST_CASE("lesson 4 limit predict: makespan is ceil(tasks / limit) x work") {
 
 TEST_CASE("lesson 4 limit: edge knobs") {
     auto roomy = run_demo(4, "limit", {{"tasks", "2"}, {"limit", "5"}});
-    CHECK(roomy.metrics["max_concurrency"] == 2);
+    CHECK(metrics_json(roomy)["max_concurrency"] == 2);
     CHECK(roomy.duration == secs(1.0));
     auto instant = run_demo(4, "limit", {{"work", "0"}});
     CHECK(!instant.error);
     CHECK(instant.duration == Duration::zero());
-    CHECK(instant.metrics["max_concurrency"] == 3);
+    CHECK(metrics_json(instant)["max_concurrency"] == 3);
     auto one = run_demo(4, "limit", {{"tasks", "1"}, {"limit", "1"}});
-    CHECK(one.metrics["max_concurrency"] == 1);
+    CHECK(metrics_json(one)["max_concurrency"] == 1);
     auto many = run_demo(4, "limit", {{"tasks", "1000"}, {"limit", "7"}, {"work", "0.5"}});
-    CHECK(many.metrics["max_concurrency"] == 7);
+    CHECK(metrics_json(many)["max_concurrency"] == 7);
     CHECK(many.duration == secs(143 * 0.5));
 }
 
 TEST_CASE("lesson 4 lock: 9 lost updates without the lock, none with it") {
     auto r = run_demo(4, "lock");
     REQUIRE(!r.error);
-    CHECK(r.metrics["expected"] == 10);
-    CHECK(r.metrics["without_lock"] == 1);
-    CHECK(r.metrics["with_lock"] == 10);
-    CHECK(r.metrics["lost_updates"] == 9);
-    CHECK(r.metrics["time_without_lock_s"] == 0.1);
-    CHECK(r.metrics["time_with_lock_s"] == 1.0);
+    CHECK(metrics_json(r)["expected"] == 10);
+    CHECK(metrics_json(r)["without_lock"] == 1);
+    CHECK(metrics_json(r)["with_lock"] == 10);
+    CHECK(metrics_json(r)["lost_updates"] == 9);
+    CHECK(metrics_json(r)["time_without_lock_s"] == 0.1);
+    CHECK(metrics_json(r)["time_with_lock_s"] == 1.0);
     CHECK(r.duration == secs(1.1));
 
     // Without the lock every task reads 0 before any writes; with it, each reads the last write.
@@ -124,8 +124,8 @@ TEST_CASE("lesson 4 lock predict: tasks - 1 updates are lost") {
     for (int tasks = 1; tasks <= 20; ++tasks) {
         auto r = run_demo(4, "lock", {{"tasks", std::to_string(tasks)}});
         CAPTURE(tasks);
-        CHECK(r.metrics["lost_updates"] == tasks - 1);
-        CHECK(r.metrics["with_lock"] == tasks);
+        CHECK(metrics_json(r)["lost_updates"] == tasks - 1);
+        CHECK(metrics_json(r)["with_lock"] == tasks);
     }
     CHECK(!run_demo(4, "lock", {{"tasks", "1000"}}).error);
 }
@@ -133,10 +133,10 @@ TEST_CASE("lesson 4 lock predict: tasks - 1 updates are lost") {
 TEST_CASE("lesson 4 event: one set() releases every waiter at that instant") {
     auto r = run_demo(4, "event");
     REQUIRE(!r.error);
-    CHECK(r.metrics["waiters"] == 10);
-    CHECK(r.metrics["set_at_s"] == 1.0);
-    CHECK(r.metrics["released_at_s"] == 1.0);
-    CHECK(r.metrics["late_wait_s"] == 0.0);
+    CHECK(metrics_json(r)["waiters"] == 10);
+    CHECK(metrics_json(r)["set_at_s"] == 1.0);
+    CHECK(metrics_json(r)["released_at_s"] == 1.0);
+    CHECK(metrics_json(r)["late_wait_s"] == 0.0);
     CHECK(r.duration == secs(2.0));
     const auto released = times_of(r, " released");
     REQUIRE(released.size() == 10);
@@ -156,10 +156,10 @@ TEST_CASE("lesson 4 event: one set() releases every waiter at that instant") {
 TEST_CASE("lesson 4 event: other knobs") {
     auto quick = run_demo(4, "event", {{"tasks", "1"}, {"work", "0"}});
     CHECK(!quick.error);
-    CHECK(quick.metrics["set_at_s"] == 0.0);
-    CHECK(quick.metrics["released_at_s"] == 0.0);
+    CHECK(metrics_json(quick)["set_at_s"] == 0.0);
+    CHECK(metrics_json(quick)["released_at_s"] == 0.0);
     auto five = run_demo(4, "event", {{"tasks", "5"}, {"work", "0.25"}});
-    CHECK(five.metrics["set_at_s"] == 0.25);
-    CHECK(five.metrics["released_at_s"] == 0.25);
+    CHECK(metrics_json(five)["set_at_s"] == 0.25);
+    CHECK(metrics_json(five)["released_at_s"] == 0.25);
     CHECK(five.duration == secs(0.5));
 }

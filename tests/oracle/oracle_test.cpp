@@ -116,7 +116,7 @@ Observed run_engine(int lesson, const std::string& demo, const KnobMap& knobs) {
         seen.lines.push_back(Line{e.t.count(), task != nullptr ? task->name : "?", e.detail});
     }
     seen.duration_ns = run.duration.count();
-    seen.metrics = nlohmann::json::parse(run.metrics.dump());
+    seen.metrics = nlohmann::json::parse(testing::metrics_json(run).dump());
     return seen;
 }
 

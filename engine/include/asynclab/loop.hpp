@@ -103,6 +103,15 @@ class Loop {
     /// does not keep the loop alive.
     void on_signal(int signum, std::function<void()> handler);
 
+    /// Stops the loop from outside: once `*flag` is true (set by a signal handler, say), the loop
+    /// cancels every task, once — at the start of a turn or between two callbacks of one, so a
+    /// loop too busy to poll libuv (where on_signal's signals arrive) still sees it. A waiting
+    /// loop wakes every interrupt_check_ms to look. nullptr: no flag.
+    void set_interrupt_flag(const std::atomic<bool>* flag) noexcept { interrupt_flag_ = flag; }
+    /// Whether the flag stopped this loop.
+    [[nodiscard]] bool interrupted() const noexcept { return interrupted_; }
+    static constexpr std::uint64_t interrupt_check_ms = 10;
+
     /// Receives engine complaints, such as a failed task whose exception nobody retrieved.
     /// By default they go to stderr.
     void set_exception_handler(std::function<void(const std::string&)> handler);
@@ -156,6 +165,13 @@ class Loop {
     void fire_due_timers();
     void run_ready();
     void shut_down_tasks() noexcept;
+    void check_interrupt() noexcept {
+        if (interrupt_flag_ != nullptr && !interrupted_ &&
+            interrupt_flag_->load(std::memory_order_relaxed)) {
+            interrupted_ = true;
+            cancel_all();
+        }
+    }
     std::string describe_stuck_tasks();
 
     LoopOptions options_;
@@ -180,6 +196,8 @@ class Loop {
     std::uint64_t real_start_ns_ = 0;
     std::uint64_t last_poll_ns_ = 0;  // on the coarse clock (loop.cpp)
     bool running_ = false;
+    const std::atomic<bool>* interrupt_flag_ = nullptr;
+    bool interrupted_ = false;
     detail::PoolState pool_state_;  // last: its orphaned jobs leave the timer heap before it goes
 };
 

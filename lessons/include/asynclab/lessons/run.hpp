@@ -1,10 +1,10 @@
 #pragma once
 // Running a lesson: each demo on a fresh loop with a trace, in the clock, speed and seed asked
-// for. Callers watch it live through the hooks; the result holds everything the timeline, the
-// summary and the JSON are drawn from.
+// for. This is the one runner: `asynclab run`, the quiz and the tests all go through it. Callers
+// watch a run live through its hooks; the result holds everything the timeline, the summary and
+// the JSON are drawn from.
 
-#include <nlohmann/json.hpp>
-
+#include <atomic>
 #include <functional>
 #include <optional>
 #include <string>
@@ -20,21 +20,31 @@ struct RunOptions {
     double speed = 1.0;
     std::uint64_t seed = 42;
     std::vector<std::string> only_demos;  ///< Empty: every demo.
-    /// Called before each demo starts.
-    std::function<void(const DemoSpec&)> before_demo;
-    /// Called with each trace event as it happens (output streams live through this).
-    Trace::Observer on_event;
-    /// Called with each demo's loop before it runs (the CLI hooks Ctrl-C here).
-    std::function<void(Loop&)> on_loop;
+    /// Set (by a signal handler, say) to stop the run: the demo running is cancelled at its
+    /// loop's next turn and reported interrupted, and no further demo starts. nullptr: never.
+    const std::atomic<bool>* interrupt = nullptr;
 };
 
 struct DemoRun {
     const DemoSpec* spec = nullptr;
     Duration duration{};
     Trace trace;
-    nlohmann::ordered_json metrics = nlohmann::ordered_json::object();
-    bool interrupted = false;          ///< Set by the caller whose Ctrl-C cancelled the run.
+    Metrics metrics;
+    bool interrupted = false;          ///< RunOptions::interrupt cancelled it.
     std::optional<std::string> error;  ///< The demo failed (or was cancelled): what happened.
+
+    /// The figure `name` reported, or none.
+    [[nodiscard]] const Value& metric(std::string_view name) const;
+};
+
+/// Live views of a run, each optional.
+struct RunHooks {
+    /// Before each demo starts.
+    std::function<void(const DemoSpec&)> before_demo;
+    /// Each trace event as it happens, with the trace it is recorded in (to name its task).
+    std::function<void(const TraceEvent&, const Trace&)> on_event;
+    /// After each demo, interrupted or not.
+    std::function<void(const DemoRun&)> after_demo;
 };
 
 struct LessonRun {
@@ -42,15 +52,18 @@ struct LessonRun {
     Knobs knobs;
     RunOptions options;
     std::vector<DemoRun> demos;
-    [[nodiscard]] bool interrupted() const;
+    bool interrupted = false;  ///< Stopped by RunOptions::interrupt, in a demo or between two.
     [[nodiscard]] bool failed() const;
+    /// Loop time the demos took, together.
+    [[nodiscard]] Duration duration() const;
 };
 
-/// Runs the chosen demos of `lesson` in order, stopping after one that was interrupted.
-LessonRun run_lesson(const Lesson& lesson, const Knobs& knobs, const RunOptions& options);
+/// Runs the chosen demos of `lesson` in order, until the end or an interrupt.
+LessonRun run_lesson(const Lesson& lesson, const Knobs& knobs, const RunOptions& options,
+                     const RunHooks& hooks = {});
 
 /// Runs one demo.
 DemoRun run_demo(const Lesson& lesson, const DemoSpec& demo, const Knobs& knobs,
-                 const RunOptions& options);
+                 const RunOptions& options, const RunHooks& hooks = {});
 
 }  // namespace asynclab::lessons

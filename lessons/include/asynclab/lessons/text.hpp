@@ -1,6 +1,6 @@
 #pragma once
 // A lesson's words, from lesson_data/NN-slug.toml: its title and introduction, each demo's
-// explanation and takeaway, and its quiz questions. The format is described in
+// explanation and takeaway, its knobs, and its quiz questions. The format is described in
 // lesson_data/README.md. A malformed file is reported as "file:line:column: what is wrong".
 
 #include <map>
@@ -9,6 +9,8 @@
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "asynclab/lessons/knobs.hpp"
 
 namespace asynclab::lessons {
 
@@ -62,6 +64,7 @@ struct LessonText {
     std::string summary;  ///< One line, for `list`.
     std::string intro;
     std::vector<DemoText> demos;
+    KnobTable knobs;
     std::vector<Question> questions;
 
     [[nodiscard]] const DemoText* demo(std::string_view id) const;
