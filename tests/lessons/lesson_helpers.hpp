@@ -27,7 +27,7 @@ inline lessons::DemoRun run_demo(int lesson_number, const std::string& demo,
 inline std::vector<std::string> output_of(const lessons::DemoRun& run) {
     std::vector<std::string> out;
     for (const auto& e : run.trace.events()) {
-        if (e.type == EventType::Log && e.channel == channel::output) out.push_back(e.detail);
+        if (e.type == EventType::Log && e.name == channel::output) out.push_back(e.text);
     }
     return out;
 }
