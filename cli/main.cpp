@@ -179,7 +179,14 @@ int main(int argc, char** argv) {
         ->needs(reset);
     progress->add_flag("--json", progress_args.json, "print JSON");
     progress->add_flag("--no-color", no_color, "never use colour");
-    for (CLI::App* sub : {list, run, show, quiz, progress}) sub->fallthrough();
+    std::string view_file;
+    CLI::App* view = app.add_subcommand(
+        "view", "redraw a run saved with `asynclab run N --json`: live lines, timelines, figures");
+    view->add_option("FILE", view_file, "the saved document; - reads standard input")
+        ->required()
+        ->type_name("FILE|-");
+    view->add_flag("--no-color", no_color, "never use colour");
+    for (CLI::App* sub : {list, run, show, quiz, progress, view}) sub->fallthrough();
 
     try {
         app.parse(argc, argv);
@@ -196,7 +203,7 @@ int main(int argc, char** argv) {
             if (!first.empty() && first[0] != '-') {
                 return usage_error(
                     fmt::format(
-                        "unknown command '{}'; commands are list, run, show, quiz, progress",
+                        "unknown command '{}'; commands are list, run, show, quiz, progress, view",
                         first),
                     "");
             }
@@ -213,6 +220,7 @@ int main(int argc, char** argv) {
         if (*show) return show_command(show_lesson, show_code, json, term);
         if (*quiz) return quiz_command(quiz_args, term);
         if (*progress) return progress_command(progress_args, term);
+        if (*view) return view_command(view_file, term);
     } catch (const UsageError& e) {
         return usage_error(e.what(), "");
     } catch (const lessons::TextError& e) {

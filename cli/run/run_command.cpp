@@ -8,13 +8,12 @@
 
 #include "asynclab/lessons/run.hpp"
 #include "asynclab/lessons/text.hpp"
-#include "run/chrome_trace.hpp"
 #include "commands.hpp"
-#include "run/json_report.hpp"
 #include "progress/progress_store.hpp"
-#include "run/summary.hpp"
+#include "run/chrome_trace.hpp"
+#include "run/demo_page.hpp"
+#include "run/json_report.hpp"
 #include "terminal/text_wrap.hpp"
-#include "run/timeline.hpp"
 
 namespace asynclab::cli {
 
@@ -43,22 +42,6 @@ void check_demos(const lessons::Lesson& lesson, const std::vector<std::string>& 
         throw UsageError(
             fmt::format("lesson {} has no demo '{}'; its demos are {}", lesson.number, id, valid));
     }
-}
-
-/// One live line: "  0.500 s  w0          w0 handled 3".
-void print_live(const TraceEvent& e, const Trace& trace, const Terminal& term) {
-    if (e.type != EventType::Log) return;
-    const TaskInfo* task = trace.task(e.task);
-    const std::string who = task != nullptr ? task->name : "loop";
-    const std::string time = fmt::format("{:>8.3f} s", to_secs(e.t));
-    const bool own = e.channel == channel::output;
-    const Style style = e.channel == channel::engine ? Style::Warn
-                        : own                        ? Style::Plain
-                                                     : Style::Dim;
-    const std::string text = own ? e.detail : fmt::format("[{}] {}", e.channel, e.detail);
-    fmt::print("{}  {}  {}\n", term.paint(time, Style::Dim),
-               term.paint(fmt::format("{:<10}", who), Style::Accent), term.paint(text, style));
-    std::fflush(stdout);
 }
 
 void write_trace_file(const std::string& path, const lessons::LessonRun& run,
@@ -101,8 +84,7 @@ int run_command(const RunArgs& args, const Terminal& term) {
         });
     };
     if (!args.json) {
-        fmt::print("{}\n\n", term.paint(fmt::format("Lesson {} · {}", lesson.number, text.title),
-                                        Style::Heading));
+        fmt::print("{}", lesson_heading(lesson.number, text.title, term));
         fmt::print("{}\n", wrap_paragraphs(text.intro, term.width));
     }
 
@@ -115,10 +97,8 @@ int run_command(const RunArgs& args, const Terminal& term) {
             continue;
         const lessons::DemoText* words = text.demo(spec.id);
         if (!args.json) {
-            const std::string rule = term.unicode ? "━━" : "==";
-            fmt::print("{}\n", term.paint(fmt::format("{} {}/{} {} · {} {}", rule, ++shown, total,
-                                                      spec.id, words ? words->title : "", rule),
-                                          Style::Heading));
+            fmt::print("{}",
+                       demo_heading(++shown, total, spec.id, words ? words->title : "", term));
             if (words != nullptr)
                 fmt::print("{}\n", wrap_paragraphs(words->explain, term.width, 2));
         }
@@ -127,7 +107,12 @@ int run_command(const RunArgs& args, const Terminal& term) {
         const Trace* recording = nullptr;
         lessons::RunOptions options = run.options;
         if (!args.json) {
-            options.on_event = [&](const TraceEvent& e) { print_live(e, *recording, term); };
+            options.on_event = [&](const TraceEvent& e) {
+                const std::string line = live_line(e, *recording, term);
+                if (line.empty()) return;
+                fmt::print("{}", line);
+                std::fflush(stdout);
+            };
             options.on_loop = [&](Loop& loop) {
                 recording = loop.trace();
                 run.options.on_loop(loop);
@@ -137,29 +122,19 @@ int run_command(const RunArgs& args, const Terminal& term) {
         lessons::DemoRun* current = &run.demos.back();
         current->interrupted = interrupted;
         if (!args.json) {
-            fmt::print("\n{}", render_timeline(
-                                   current->trace, current->duration,
-                                   TimelineOptions{.terminal = &term, .unicode = term.unicode}));
-            if (current->interrupted) {
-                fmt::print(
-                    "\n{}\n",
-                    term.paint(
-                        "Interrupted: the tasks were cancelled; above is what happened so far.",
-                        Style::Warn));
-            } else if (current->error) {
-                // (A demo cancelled by Ctrl-C is reported above; any other failure is a bug.)
-                fmt::print("\n{}\n", term.paint(fmt::format("The demo failed: {}", *current->error),
-                                                Style::Bad));
-            } else {
-                fmt::print("\n{}\n", render_summary(current->metrics, term));
-                if (words != nullptr)
-                    fmt::print("{}\n", wrap_paragraphs(words->takeaway, term.width, 2));
-            }
+            fmt::print("{}",
+                       demo_result(read_trace(current->trace, current->duration),
+                                   current->interrupted, current->error, current->metrics, term));
+            if (!current->interrupted && !current->error && words != nullptr)
+                fmt::print("{}\n", wrap_paragraphs(words->takeaway, term.width, 2));
         }
         if (current->interrupted || interrupted) break;
     }
 
-    if (args.json) fmt::print("{}\n", json_report(run, text).dump(2));
+    if (args.json) {
+        fmt::print("{}\n", json_report(run, text).dump(
+                               2, ' ', false, nlohmann::ordered_json::error_handler_t::replace));
+    }
     if (args.trace_file) write_trace_file(*args.trace_file, run, text);
     if (!interrupted && !run.failed()) record_lesson_run(lesson.number);  // never fails the run
     if (interrupted) return exit_interrupted;
