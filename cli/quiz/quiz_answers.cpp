@@ -11,16 +11,11 @@
 
 #include "commands.hpp"
 #include "quiz/quiz.hpp"
+#include "terminal/text.hpp"
 
 namespace asynclab::cli {
 
 namespace {
-
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
-    return s;
-}
 
 std::string lower(std::string_view s) {
     std::string out(s);
@@ -123,13 +118,7 @@ std::optional<Answer> read_answer(const QuizQuestion& q, std::string_view typed,
 }
 
 std::vector<Answer> read_answer_list(const Quiz& quiz, std::string_view list) {
-    std::vector<std::string_view> entries;
-    for (;;) {
-        const auto comma = list.find(',');
-        entries.push_back(trim(list.substr(0, comma)));
-        if (comma == std::string_view::npos) break;
-        list.remove_prefix(comma + 1);
-    }
+    const std::vector<std::string_view> entries = split(list, ',');
     const std::size_t n = quiz.questions.size();
     if (entries.size() != n) {
         throw UsageError(fmt::format(
