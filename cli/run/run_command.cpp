@@ -53,7 +53,8 @@ void write_trace_file(const std::string& path, const lessons::LessonRun& run,
                             &d.trace, d.duration});
     }
     std::ofstream out(path);
-    out << chrome_trace(sections).dump() << '\n';
+    out << chrome_trace(sections).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)
+        << '\n';
     if (!out) throw UsageError(fmt::format("--trace: cannot write {}", path));
 }
 
