@@ -57,6 +57,8 @@ int run_command(const RunArgs& args, const Terminal& term);
 int show_command(int lesson, bool code, bool json, const Terminal& term);
 int quiz_command(const QuizArgs& args, const Terminal& term);
 int progress_command(const ProgressArgs& args, const Terminal& term);
+/// `view FILE`: redraws a saved `run --json` document; `-` reads standard input.
+int view_command(const std::string& file, const Terminal& term);
 
 /// Lesson `number`, or UsageError naming the valid ones.
 const lessons::Lesson& require_lesson(int number);

@@ -231,7 +231,14 @@ int run_program(int argc, char** argv) {
         ->needs(reset);
     progress->add_flag("--json", progress_args.json, "print JSON");
     progress->add_flag("--no-color", no_color, "never use colour");
-    for (CLI::App* sub : {list, run, show, quiz, progress}) sub->fallthrough();
+    std::string view_file;
+    CLI::App* view = app.add_subcommand(
+        "view", "redraw a run saved with `asynclab run N --json`: live lines, timelines, figures");
+    view->add_option("FILE", view_file, "the saved document; - reads standard input")
+        ->required()
+        ->type_name("FILE|-");
+    view->add_flag("--no-color", no_color, "never use colour");
+    for (CLI::App* sub : {list, run, show, quiz, progress, view}) sub->fallthrough();
 
     // Hidden (no group): the build writes the installed completion scripts with it.
     std::string completions_shell;
@@ -264,7 +271,7 @@ int run_program(int argc, char** argv) {
             if (!first.empty() && first[0] != '-') {
                 return usage_error(
                     fmt::format(
-                        "unknown command '{}'; commands are list, run, show, quiz, progress",
+                        "unknown command '{}'; commands are list, run, show, quiz, progress, view",
                         shown(first)),
                     "");
             }
@@ -284,6 +291,7 @@ int run_program(int argc, char** argv) {
         if (*quiz) return quiz_command(quiz_args, term);
         if (*progress) return progress_command(progress_args, term);
         if (*completions) return completions_command(app, completions_shell);
+        if (*view) return view_command(view_file, term);
     } catch (const UsageError& e) {
         return usage_error(e.what(), "");
     } catch (const lessons::TextError& e) {

@@ -2,11 +2,14 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+
 #include "asynclab/lessons/lesson.hpp"
 #include "asynclab/lessons/text.hpp"
 #include "commands.hpp"
 #include "progress/progress_store.hpp"
 #include "progress/progress_view.hpp"
+#include "terminal/text.hpp"
 
 namespace asynclab::cli {
 
@@ -32,11 +35,10 @@ int list_command(const Terminal& term, bool json) {
             continue;
         }
         const Status status = lesson_status(progress.of(l->number), term);
-        // Padded before painting (colour codes take no columns), counting code points, not bytes.
-        std::size_t columns = 0;
-        for (const char c : status.text)
-            columns += (static_cast<unsigned char>(c) & 0xC0) != 0x80 ? 1 : 0;
-        const std::string padded = status.text + std::string(columns < 9 ? 9 - columns : 0, ' ');
+        // Padded before painting (colour codes take no columns), counting columns, not bytes.
+        const int columns = display_width(status.text);
+        const std::string padded =
+            status.text + std::string(static_cast<std::size_t>(std::max(0, 9 - columns)), ' ');
         fmt::print("{}  {:<11} {} {}\n", term.paint(fmt::format("{}", l->number), Style::Accent),
                    l->slug, term.paint(padded, status.style), term.paint(text.title, Style::Bold));
         fmt::print("   {:<11} {:<9} {}\n", "", "", term.paint(text.summary, Style::Dim));

@@ -13,16 +13,11 @@
 #include "commands.hpp"
 #include "quiz/quiz.hpp"
 #include "terminal/echo.hpp"
+#include "terminal/text.hpp"
 
 namespace asynclab::cli {
 
 namespace {
-
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
-    return s;
-}
 
 std::string lower(std::string_view s) {
     std::string out(s);
@@ -225,13 +220,7 @@ std::vector<Answer> read_answer_list(const Quiz& quiz, std::string_view typed_li
     // Orders take '>' in a list, since commas part the answers.
     const std::string ascii = ascii_separators(typed_list);
     std::string_view list = ascii;
-    std::vector<std::string_view> entries;
-    for (;;) {
-        const auto comma = list.find(',');
-        entries.push_back(trim(list.substr(0, comma)));
-        if (comma == std::string_view::npos) break;
-        list.remove_prefix(comma + 1);
-    }
+    const std::vector<std::string_view> entries = split(list, ',');
     const std::size_t n = quiz.questions.size();
     if (entries.size() != n) {
         throw UsageError(fmt::format(

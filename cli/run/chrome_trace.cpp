@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "run/segments.hpp"
+#include "run/value_json.hpp"
 
 namespace asynclab::cli {
 
@@ -42,7 +43,7 @@ json complete(const Segment& s, int pid, std::uint64_t tid) {
         name = category = "not started";
     } else if (s.activity == Activity::Waiting) {
         category = to_string(s.wait);
-        name = s.what.empty() ? category : utf8(s.what);
+        name = utf8(describe_wait(s.wait, s.name));
     }
     return {{"name", std::move(name)},
             {"cat", std::move(category)},
@@ -57,13 +58,10 @@ json end_instant(const TaskSegments& task, int pid) {
     json args = json::object();
     std::string name(to_string(task.state));
     if (task.state == EndState::Failed) {
-        name = fmt::format("failed: {}", utf8(error_kind(task.error)));
+        name = fmt::format("failed: {}", utf8(task.error_kind));
         args["error"] = utf8(task.error);
     }
-    if (!task.result.empty()) {
-        json value = json::parse(task.result, nullptr, false);
-        args["result"] = value.is_discarded() ? json(utf8(task.result)) : value;
-    }
+    if (task.result != nullptr) args["result"] = json(to_json(*task.result));
     return instant(std::move(name), "end", task.ended, pid, task.info->id, std::move(args));
 }
 
@@ -89,8 +87,9 @@ void add_section(json& events, const TraceSection& section, int pid) {
     for (const TraceEvent& e : trace.events()) loop_thread = loop_thread || e.task == 0;
     if (loop_thread) events.push_back(metadata("thread_name", pid, 0, {{"name", "loop"}}));
 
+    const TraceReading reading = read_trace(trace, section.duration);
     int order = 0;
-    for (const TaskSegments& task : task_segments(trace, section.duration)) {
+    for (const TaskSegments& task : reading.tasks) {
         const std::uint64_t tid = task.info->id;
         events.push_back(metadata("thread_name", pid, tid, {{"name", utf8(task.info->name)}}));
         events.push_back(metadata("thread_sort_index", pid, tid, {{"sort_index", ++order}}));
@@ -98,12 +97,17 @@ void add_section(json& events, const TraceSection& section, int pid) {
         if (task.state != EndState::Unfinished) events.push_back(end_instant(task, pid));
     }
     for (const TraceEvent& e : trace.events()) {
-        if (e.type != EventType::Log) continue;
-        const std::string text = utf8(e.detail);
-        events.push_back(instant(text, utf8(e.channel), e.t, pid, e.task,
-                                 {{"channel", utf8(e.channel)}, {"text", text}}));
+        if (e.type == EventType::Log) {
+            const std::string text = utf8(e.text);
+            events.push_back(instant(text, utf8(e.name), e.t, pid, e.task,
+                                     {{"channel", utf8(e.name)}, {"text", text}}));
+        } else if (e.type == EventType::BreakerChanged) {
+            events.push_back(instant(fmt::format("{} -> {}", to_string(e.from), to_string(e.to)),
+                                     "breaker", e.t, pid, e.task,
+                                     {{"from", to_string(e.from)}, {"to", to_string(e.to)}}));
+        }
     }
-    for (const BreakerSpan& span : breaker_spans(trace, section.duration)) {
+    for (const BreakerSpan& span : reading.breaker) {
         events.push_back({{"name", "breaker (0 closed, 1 half-open, 2 open)"},
                           {"ph", "C"},
                           {"ts", micros(span.begin)},

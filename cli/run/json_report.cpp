@@ -1,8 +1,9 @@
 #include "run/json_report.hpp"
 
-#include <algorithm>
-#include <map>
-#include <vector>
+#include <fmt/format.h>
+
+#include "run/segments.hpp"
+#include "run/value_json.hpp"
 
 #include "run/value_json.hpp"
 
@@ -18,83 +19,79 @@ Json knob_json(const lessons::KnobValue& value) {
 
 Json metrics_json(const lessons::Metrics& metrics) {
     Json out = Json::object();
-    for (const auto& [name, value] : metrics) out[name] = value_json(value);
+    for (const auto& [name, value] : metrics) out[name] = to_json(value);
     return out;
 }
 
-Json optional_text(const std::string& s) {
+Json optional_text(std::string_view s) {
     return s.empty() ? Json(nullptr) : Json(s);
 }
 
-Json tasks_json(const Trace& trace) {
-    struct Row {
-        Json created = nullptr, start = nullptr, end = nullptr, result = nullptr, error = nullptr;
-        std::string state = "pending";
-    };
-    std::map<std::uint64_t, Row> rows;
-    for (const TraceEvent& e : trace.events()) {
-        if (e.task == 0) continue;
-        Row& r = rows[e.task];
-        switch (e.type) {
-            case EventType::Created:
-                r.created = to_secs(e.t);
-                break;
-            case EventType::Started:
-                r.start = to_secs(e.t);
-                break;
-            case EventType::Completed:
-            case EventType::Failed:
-            case EventType::Cancelled:
-                r.end = to_secs(e.t);
-                r.state = std::string(to_string(e.type));
-                if (e.type == EventType::Failed) r.error = e.detail;
-                if (e.type == EventType::Completed)
-                    r.result = Json::parse(e.detail, nullptr, false);
-                break;
-            default:
-                break;
-        }
-    }
+Json task_id(std::uint64_t id) {
+    return id == 0 ? Json(nullptr) : Json(id);
+}
+
+Json tasks_json(const TraceReading& reading) {
     Json tasks = Json::array();
-    for (const TaskInfo& info : trace.tasks()) {
-        const Row& r = rows[info.id];
-        tasks.push_back({{"id", info.id},
-                         {"name", info.name},
-                         {"parent", info.parent == 0 ? Json(nullptr) : Json(info.parent)},
-                         {"state", r.state},
-                         {"created_s", r.created},
-                         {"start_s", r.start.is_null() ? r.created : r.start},
-                         {"end_s", r.end},
-                         {"result", r.result.is_discarded() ? Json(nullptr) : r.result},
-                         {"error", r.error}});
+    for (const TaskSegments& task : reading.tasks) {
+        const bool ended = task.state != EndState::Unfinished;
+        tasks.push_back({{"id", task.info->id},
+                         {"name", task.info->name},
+                         {"parent", task_id(task.info->parent)},
+                         {"state", ended ? to_string(task.state) : "pending"},
+                         {"created_s", to_secs(task.created)},
+                         {"start_s", to_secs(task.started.value_or(task.created))},
+                         {"end_s", ended ? Json(to_secs(task.ended)) : Json(nullptr)},
+                         {"result", task.result != nullptr ? to_json(*task.result) : Json(nullptr)},
+                         {"error", optional_text(task.error)}});
     }
     return tasks;
+}
+
+/// The event as SPEC section 6 has it (t_s, task, type, detail: how it reads to a person), with
+/// the typed fields that let `asynclab view` rebuild the trace (json-schema.md).
+Json event_json(const TraceEvent& e) {
+    Json event = {{"t_s", to_secs(e.t)}, {"task", task_id(e.task)}, {"type", to_string(e.type)}};
+    switch (e.type) {
+        case EventType::Suspended:
+            event["detail"] = describe_wait(e.wait, e.name);
+            event["wait"] = to_string(e.wait);
+            event["name"] = e.name;
+            break;
+        case EventType::Log:
+            event["detail"] = e.text;
+            event["channel"] = e.name;
+            break;
+        case EventType::Failed:
+            event["detail"] = e.text;
+            event["error_kind"] = e.name;
+            break;
+        case EventType::BreakerChanged:
+            event["detail"] = fmt::format("{} -> {}", to_string(e.from), to_string(e.to));
+            event["name"] = e.name;
+            event["from"] = to_string(e.from);
+            event["to"] = to_string(e.to);
+            break;
+        default:
+            event["detail"] = nullptr;
+            break;
+    }
+    return event;
 }
 
 }  // namespace
 
 Json demo_json(const lessons::DemoRun& demo, const lessons::LessonText& text) {
     const lessons::DemoText* words = text.demo(demo.spec->id);
+    const TraceReading reading = read_trace(demo.trace, demo.duration);
     Json events = Json::array();
     Json output = Json::array();
-    // Pool threads report a job's start when it ends, so record order is not always time order.
-    std::vector<const TraceEvent*> in_time;
-    for (const TraceEvent& e : demo.trace.events()) in_time.push_back(&e);
-    std::stable_sort(in_time.begin(), in_time.end(),
-                     [](const TraceEvent* a, const TraceEvent* b) { return a->t < b->t; });
-    for (const TraceEvent* ep : in_time) {
-        const TraceEvent& e = *ep;
-        Json event = {{"t_s", to_secs(e.t)},
-                      {"task", e.task == 0 ? Json(nullptr) : Json(e.task)},
-                      {"type", to_string(e.type)},
-                      {"detail", optional_text(e.detail)}};
-        if (e.type == EventType::Suspended) event["wait"] = to_string(e.wait);
-        if (e.type == EventType::Log) event["channel"] = e.channel;
-        events.push_back(std::move(event));
-        if (e.type == EventType::Log && e.channel == channel::output) {
-            output.push_back({{"t_s", to_secs(e.t)},
-                              {"task", e.task == 0 ? Json(nullptr) : Json(e.task)},
-                              {"text", e.detail}});
+    // In the order recorded, which is the order the live lines were printed in: a pool job's
+    // start, stamped with the time its thread took it, may come after later events.
+    for (const TraceEvent& e : demo.trace.events()) {
+        events.push_back(event_json(e));
+        if (e.type == EventType::Log && e.name == channel::output) {
+            output.push_back({{"t_s", to_secs(e.t)}, {"task", task_id(e.task)}, {"text", e.text}});
         }
     }
     return {{"id", demo.spec->id},
@@ -102,7 +99,7 @@ Json demo_json(const lessons::DemoRun& demo, const lessons::LessonText& text) {
             {"duration_s", to_secs(demo.duration)},
             {"interrupted", demo.interrupted},
             {"error", demo.error ? Json(*demo.error) : Json(nullptr)},
-            {"tasks", tasks_json(demo.trace)},
+            {"tasks", tasks_json(reading)},
             {"events", std::move(events)},
             {"output", std::move(output)},
             {"metrics", metrics_json(demo.metrics)}};
@@ -114,12 +111,16 @@ Json json_report(const lessons::LessonRun& run, const lessons::LessonText& text)
         params[spec.name] = knob_json(run.knobs.values().find(spec.name)->second);
     Json demos = Json::array();
     for (const auto& d : run.demos) demos.push_back(demo_json(d, text));
-    return {{"lesson",
+    const std::size_t chosen =
+        run.options.only_demos.empty() ? run.lesson->demos.size() : run.options.only_demos.size();
+    return {{"schema", report_schema},
+            {"lesson",
              {{"number", run.lesson->number}, {"slug", run.lesson->slug}, {"title", text.title}}},
             {"clock", run.options.clock == ClockMode::Virtual ? "virtual" : "real"},
             {"seed", run.options.seed},
             {"speed", run.options.speed},
             {"params", std::move(params)},
+            {"demos_chosen", chosen},
             {"demos", std::move(demos)}};
 }
 

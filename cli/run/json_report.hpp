@@ -1,6 +1,7 @@
 #pragma once
-// `run --json`: one JSON document for a whole lesson run (SPEC section 6). Everything in it comes
-// from the run's traces and metrics, so under the virtual clock the same seed gives the same bytes.
+// `run --json`: one JSON document for a whole lesson run (cli/run/json-schema.md). Everything in it
+// comes from the run's traces and metrics, so under the virtual clock the same seed gives the same
+// bytes, and `asynclab view` redraws the run from it.
 
 #include <nlohmann/json.hpp>
 
@@ -8,6 +9,9 @@
 #include "asynclab/lessons/text.hpp"
 
 namespace asynclab::cli {
+
+/// The document's "schema": raised whenever a reader of the old one would misread the new.
+inline constexpr int report_schema = 1;
 
 nlohmann::ordered_json json_report(const lessons::LessonRun& run, const lessons::LessonText& text);
 

@@ -12,10 +12,9 @@
 #include "commands.hpp"
 #include "progress/progress_store.hpp"
 #include "run/chrome_trace.hpp"
+#include "run/demo_page.hpp"
 #include "run/interrupt.hpp"
 #include "run/json_report.hpp"
-#include "run/summary.hpp"
-#include "run/timeline.hpp"
 #include "terminal/text_wrap.hpp"
 
 namespace asynclab::cli {
@@ -49,22 +48,6 @@ void check_real_duration(const lessons::Lesson& lesson, const lessons::Knobs& kn
         options.speed, real_s, std::ceil(run_s / max_real_run_s * 1000) / 1000));
 }
 
-/// One live line: "  0.500 s  w0          w0 handled 3".
-void print_live(const TraceEvent& e, const Trace& trace, const Terminal& term) {
-    if (e.type != EventType::Log) return;
-    const TaskInfo* task = trace.task(e.task);
-    const std::string who = task != nullptr ? task->name : "loop";
-    const std::string time = fmt::format("{:>8.3f} s", to_secs(e.t));
-    const bool own = e.channel == channel::output;
-    const Style style = e.channel == channel::engine ? Style::Warn
-                        : own                        ? Style::Plain
-                                                     : Style::Dim;
-    const std::string text = own ? e.detail : fmt::format("[{}] {}", e.channel, e.detail);
-    fmt::print("{}  {}  {}\n", term.paint(time, Style::Dim),
-               term.paint(fmt::format("{:<10}", who), Style::Accent), term.paint(text, style));
-    std::fflush(stdout);
-}
-
 void write_trace_file(const std::string& path, const lessons::LessonRun& run,
                       const lessons::LessonText& text) {
     std::vector<TraceSection> sections;
@@ -74,7 +57,8 @@ void write_trace_file(const std::string& path, const lessons::LessonRun& run,
                             &d.trace, d.duration});
     }
     std::ofstream out(path);
-    out << chrome_trace(sections).dump() << '\n';
+    out << chrome_trace(sections).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)
+        << '\n';
     out.close();  // the last of it is written here, and a full disk only shows then
     // An I/O failure, not bad usage: exit 1.
     if (!out) throw std::runtime_error(fmt::format("--trace: cannot write {}", path));
@@ -106,16 +90,13 @@ int run_command(const RunArgs& args, const Terminal& term) {
 
     lessons::RunHooks hooks;
     if (!args.json) {
-        fmt::print("{}\n\n", term.paint(fmt::format("Lesson {} · {}", lesson.number, text.title),
-                                        Style::Heading));
+        fmt::print("{}", lesson_heading(lesson.number, text.title, term));
         fmt::print("{}\n", wrap_paragraphs(text.intro, term.width));
-        const std::size_t total = args.demos.empty() ? lesson.demos.size() : args.demos.size();
+        const int total =
+            static_cast<int>(args.demos.empty() ? lesson.demos.size() : args.demos.size());
         hooks.before_demo = [&, total, shown = 0](const lessons::DemoSpec& spec) mutable {
             const lessons::DemoText* words = text.demo(spec.id);
-            const std::string rule = term.unicode ? "━━" : "==";
-            fmt::print("{}\n", term.paint(fmt::format("{} {}/{} {} · {} {}", rule, ++shown, total,
-                                                      spec.id, words ? words->title : "", rule),
-                                          Style::Heading));
+            fmt::print("{}", demo_heading(++shown, total, spec.id, words ? words->title : "", term));
             if (words != nullptr) {
                 const std::string explain =
                     lessons::fill_prose(words->explain, lessons::prose_lookup(knobs, lesson));
@@ -123,21 +104,15 @@ int run_command(const RunArgs& args, const Terminal& term) {
             }
         };
         hooks.on_event = [&](const TraceEvent& e, const Trace& trace) {
-            print_live(e, trace, term);
+            const std::string line = live_line(e, trace, term);
+            if (line.empty()) return;
+            fmt::print("{}", line);
+            std::fflush(stdout);
         };
         hooks.after_demo = [&](const lessons::DemoRun& demo) {
-            fmt::print("\n{}", render_timeline(
-                                   demo.trace, demo.duration,
-                                   TimelineOptions{.terminal = &term, .unicode = term.unicode}));
-            if (demo.interrupted) return;  // said once the run is over
-            if (demo.error) {
-                // (A demo cancelled by a signal is reported as interrupted; any other failure is
-                // a bug.)
-                fmt::print("\n{}\n",
-                           term.paint(fmt::format("The demo failed: {}", *demo.error), Style::Bad));
-                return;
-            }
-            fmt::print("\n{}\n", render_summary(demo.metrics, term));
+            fmt::print("{}", demo_result(read_trace(demo.trace, demo.duration), demo.interrupted,
+                                         demo.error, demo.metrics, term));
+            if (demo.interrupted || demo.error) return;
             // The takeaway speaks of this run's own figures, at whatever knobs were turned.
             if (const lessons::DemoText* words = text.demo(demo.spec->id)) {
                 const std::string takeaway = lessons::fill_prose(
@@ -158,7 +133,8 @@ int run_command(const RunArgs& args, const Terminal& term) {
                               Style::Warn));
     }
     if (args.json) {
-        fmt::print("{}\n", json_report(run, text).dump(2));
+        fmt::print("{}\n", json_report(run, text).dump(
+                               2, ' ', false, nlohmann::ordered_json::error_handler_t::replace));
         // Standard output holds only the document: say it is a partial one where a person sees.
         if (run.interrupted) std::fputs("asynclab: interrupted; the report is partial\n", stderr);
     }

@@ -1,15 +1,15 @@
 #pragma once
-// A trace turned into what each task was doing from moment to moment: the one reading of a Trace
-// that the timeline and the Chrome trace both draw, so the two can never tell different stories.
-// Views (string_view, pointers) point into the Trace, which must outlive them.
+// The one reading of a demo's trace: what each task was doing from moment to moment, how it ended,
+// and the circuit breaker's states. The timeline, the summary, `--json` and the Chrome trace all
+// draw from it, so no two of them can tell different stories, and none reads the trace itself.
+// Views (string_view, pointers) point into the Trace, which must outlive the reading.
 
 #include <cstdint>
+#include <optional>
 #include <string_view>
 #include <vector>
 
-#include "asynclab/circuit_breaker.hpp"
 #include "asynclab/clock.hpp"
-#include "asynclab/executor.hpp"
 #include "asynclab/trace.hpp"
 
 namespace asynclab::cli {
@@ -25,11 +25,8 @@ struct Segment {
     Duration end{};
     Activity activity = Activity::Running;
     WaitKind wait = WaitKind::None;  ///< For Waiting.
-    std::string_view what;           ///< For Waiting: the trace's detail, "queue.put (full)".
+    std::string_view name;           ///< For Waiting: the primitive's name, the awaited task's.
 };
-
-/// The `what` of the part of a wait on the pool after a thread took the job.
-inline constexpr std::string_view running_on_pool = "executor (running on a pool thread)";
 
 enum class EndState : std::uint8_t { Unfinished, Completed, Failed, Cancelled };
 
@@ -38,21 +35,16 @@ std::string_view to_string(EndState state) noexcept;
 struct TaskSegments {
     const TaskInfo* info = nullptr;
     Duration created{};
-    Duration ended{};  ///< When it finished; the demo's end when Unfinished.
+    std::optional<Duration> started;  ///< Its first step, if it ever took one.
+    Duration ended{};                 ///< When it finished; the demo's end when Unfinished.
     EndState state = EndState::Unfinished;
-    std::string_view error;   ///< Failed: "ValueError: bad input".
-    std::string_view result;  ///< Completed: its value as a JSON literal, when one was logged.
+    std::string_view error;         ///< Failed: "ValueError: bad input".
+    std::string_view error_kind;    ///< Failed: "ValueError".
+    const Value* result = nullptr;  ///< Completed with a value (not none): the value.
     /// In time order, back to back, from `created` to `ended`. Zero-length ones are kept (a
     /// running task takes no time on the virtual clock), but not an empty NotStarted before them.
     std::vector<Segment> segments;
 };
-
-/// One entry per task of the trace, in creation order. Tasks the trace never ended are closed
-/// at `end`.
-[[nodiscard]] std::vector<TaskSegments> task_segments(const Trace& trace, Duration end);
-
-/// "ValueError" from "ValueError: bad input".
-[[nodiscard]] std::string_view error_kind(std::string_view error) noexcept;
 
 struct BreakerSpan {
     Duration begin{};
@@ -60,8 +52,17 @@ struct BreakerSpan {
     BreakerState state = BreakerState::Closed;
 };
 
-/// The circuit breaker's state over [0, end] from the "breaker" channel's "<from> -> <to>" lines;
-/// empty when the trace has none. Spans are back to back; a state held for no time is kept.
-[[nodiscard]] std::vector<BreakerSpan> breaker_spans(const Trace& trace, Duration end);
+/// A demo's trace, read once.
+struct TraceReading {
+    Duration end{};
+    /// One entry per task of the trace, in creation order. Tasks the trace never ended are
+    /// closed at `end`.
+    std::vector<TaskSegments> tasks;
+    /// The circuit breaker's state over [0, end]; empty when the trace has no breaker. Spans are
+    /// back to back; a state held for no time is kept.
+    std::vector<BreakerSpan> breaker;
+};
+
+[[nodiscard]] TraceReading read_trace(const Trace& trace, Duration end);
 
 }  // namespace asynclab::cli

@@ -17,6 +17,7 @@
 #include "run/segments.hpp"
 #include "run/timeline_marks.hpp"
 #include "run/timeline_text.hpp"
+#include "run/value_json.hpp"
 
 namespace asynclab::cli {
 
@@ -40,7 +41,7 @@ struct Painter {
     [[nodiscard]] std::string marks(Mark mark, int count) const {
         std::string text;
         for (int i = 0; i < count; ++i) text += glyph(mark);
-        return terminal.color ? fmt::format(look(mark).style, "{}", text) : text;
+        return terminal.paint(text, look(mark).style);
     }
     void marks(Line& line, Mark mark, int count) const {
         if (mark == Mark::Empty) return line.skip(count);
@@ -160,16 +161,16 @@ void set_suffix(Lane& lane, const TaskSegments& task, bool unicode) {
     const std::string_view arrow = unicode ? "→" : "->";
     lane.suffix_style = Style::Dim;
     switch (task.state) {
-        case EndState::Completed:
-            lane.suffix =
-                task.result.empty() ? "done" : fmt::format("done {} {}", arrow, task.result);
-            lane.short_suffix =
-                task.result.empty() ? "done" : fmt::format("{} {}", arrow, task.result);
+        case EndState::Completed: {
+            const std::string result = task.result ? value_literal(*task.result) : "";
+            lane.suffix = result.empty() ? "done" : fmt::format("done {} {}", arrow, result);
+            lane.short_suffix = result.empty() ? "done" : fmt::format("{} {}", arrow, result);
             lane.suffix_style = Style::Good;
             return;
+        }
         case EndState::Failed:
-            lane.suffix = fmt::format("failed: {}", error_kind(task.error));
-            lane.short_suffix = error_kind(task.error);
+            lane.suffix = fmt::format("failed: {}", task.error_kind);
+            lane.short_suffix = task.error_kind;
             lane.suffix_style = Style::Bad;
             return;
         case EndState::Cancelled:
@@ -251,11 +252,11 @@ void mark_running_and_stalls(std::vector<Mark>& cells, const TaskSegments& task,
 /// unknown kind ("?": custom.thing).
 using Details = std::array<std::vector<std::string_view>, mark_count>;
 
-void note_detail(Details& details, Mark mark, std::string_view what) {
+void note_detail(Details& details, Mark mark, std::string_view name) {
     if (mark != Mark::Other) return;
     auto& seen = details[static_cast<std::size_t>(mark)];
-    if (!what.empty() && std::find(seen.begin(), seen.end(), what) == seen.end()) {
-        seen.push_back(what);
+    if (!name.empty() && std::find(seen.begin(), seen.end(), name) == seen.end()) {
+        seen.push_back(name);
     }
 }
 
@@ -332,14 +333,15 @@ void draw_legend(std::string& out, const std::array<bool, mark_count>& used, con
 
 }  // namespace
 
-std::string render_timeline(const Trace& trace, Duration end, const TimelineOptions& options) {
+std::string render_timeline(const TraceReading& reading, const TimelineOptions& options) {
     static const Terminal plain{};
     const Painter painter{options.terminal != nullptr ? *options.terminal : plain, options.unicode};
     const bool unicode = options.unicode;
     const int width = std::max(40, painter.terminal.width);
 
-    const std::vector<TaskSegments> tasks = task_segments(trace, end);
-    const std::vector<BreakerSpan> breaker = breaker_spans(trace, end);
+    const Duration end = reading.end;
+    const std::vector<TaskSegments>& tasks = reading.tasks;
+    const std::vector<BreakerSpan>& breaker = reading.breaker;
     if (tasks.empty() && breaker.empty()) return "(no tasks ran)\n";
 
     std::vector<Lane> lanes;
@@ -388,7 +390,7 @@ std::string render_timeline(const Trace& trace, Duration end, const TimelineOpti
         if (i < tasks.size()) {
             for (const Segment& s : tasks[i].segments) {
                 paint(lane.cells, scale.columns_of(s.begin, s.end), timeline::mark_of(s));
-                note_detail(details, timeline::mark_of(s), s.what);
+                note_detail(details, timeline::mark_of(s), s.name);
             }
             mark_running_and_stalls(lane.cells, tasks[i], runs, scale);
             // The end's column holds how it ended or, for a task the run left pending, what it was

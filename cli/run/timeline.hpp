@@ -4,8 +4,7 @@
 
 #include <string>
 
-#include "asynclab/clock.hpp"
-#include "asynclab/trace.hpp"
+#include "run/segments.hpp"
 #include "terminal/terminal.hpp"
 
 namespace asynclab::cli {
@@ -15,9 +14,9 @@ struct TimelineOptions {
     bool unicode = true;                 ///< false: plain ASCII (a file, an old terminal).
 };
 
-/// The timeline of a demo that lasted `end`, one '\n'-terminated line per row. No line is wider
-/// than the terminal (taken as at least 40 columns) or ends in a space.
-[[nodiscard]] std::string render_timeline(const Trace& trace, Duration end,
+/// The timeline of a demo, one '\n'-terminated line per row. No line is wider than the terminal
+/// (taken as at least 40 columns) or ends in a space.
+[[nodiscard]] std::string render_timeline(const TraceReading& reading,
                                           const TimelineOptions& options);
 
 }  // namespace asynclab::cli

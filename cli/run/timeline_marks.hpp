@@ -32,7 +32,6 @@ enum class Mark : std::uint8_t {
     Event,
     Lock,
     Semaphore,
-    Queue,
     QueueJoin,
     QueueGet,
     QueuePut,
@@ -72,7 +71,6 @@ inline constexpr std::array<Look, mark_count> looks{{
     {"e", "e", "waiting on an event", fmt::fg(fmt::terminal_color::cyan)},
     {"l", "l", "waiting on a lock", fmt::fg(fmt::terminal_color::bright_red)},
     {"s", "s", "waiting on a semaphore", fmt::fg(fmt::terminal_color::magenta)},
-    {"q", "q", "waiting on a queue", fmt::fg(fmt::terminal_color::yellow)},
     {"j", "j", "queue.join (items not all done)", fmt::fg(fmt::terminal_color::yellow)},
     {"q", "q", "queue empty (get waits)", fmt::fg(fmt::terminal_color::yellow)},
     {"Q", "Q", "queue full (put waits)", fmt::fg(fmt::terminal_color::yellow)},
@@ -87,7 +85,7 @@ inline constexpr std::array<Look, mark_count> looks{{
 // How the legend reads: what a task does, then how it ends, then the breaker.
 inline constexpr std::array legend_order{
     Mark::Ran, Mark::Running, Mark::Sleep, Mark::Stalled, Mark::Yield,
-    Mark::QueuePut, Mark::QueueGet, Mark::QueueJoin, Mark::Queue, Mark::Semaphore, Mark::Lock,
+    Mark::QueuePut, Mark::QueueGet, Mark::QueueJoin, Mark::Semaphore, Mark::Lock,
     Mark::Event, Mark::Task, Mark::Pool, Mark::PoolRunning, Mark::Other, Mark::NotStarted,
     Mark::Completed, Mark::Failed, Mark::Cancelled,
     Mark::BreakerClosed, Mark::BreakerHalfOpen, Mark::BreakerOpen,
@@ -108,20 +106,25 @@ inline Mark mark_of(const Segment& segment) {
         case WaitKind::Yield:
             return Mark::Yield;
         case WaitKind::Task:
+        case WaitKind::Gather:
+        case WaitKind::Timeout:
             return Mark::Task;
-        case WaitKind::Queue:
-            if (segment.what.starts_with("queue.put")) return Mark::QueuePut;
-            if (segment.what.starts_with("queue.get")) return Mark::QueueGet;
-            if (segment.what.starts_with("queue.join")) return Mark::QueueJoin;
-            return Mark::Queue;
+        case WaitKind::QueueGet:
+            return Mark::QueueGet;
+        case WaitKind::QueuePut:
+            return Mark::QueuePut;
+        case WaitKind::QueueJoin:
+            return Mark::QueueJoin;
         case WaitKind::Semaphore:
             return Mark::Semaphore;
         case WaitKind::Lock:
             return Mark::Lock;
         case WaitKind::Event:
             return Mark::Event;
-        case WaitKind::Executor:
-            return segment.what == running_on_pool ? Mark::PoolRunning : Mark::Pool;
+        case WaitKind::PoolQueued:
+            return Mark::Pool;
+        case WaitKind::PoolRunning:
+            return Mark::PoolRunning;
         case WaitKind::None:
         case WaitKind::Other:
             return Mark::Other;

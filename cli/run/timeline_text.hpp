@@ -1,6 +1,6 @@
 #pragma once
-// Text for the timeline, column by column: how wide UTF-8 is, cutting to fit with an ellipsis,
-// and lines that never end in a space. Internal to timeline.cpp.
+// Text for the timeline, column by column: cutting to fit with an ellipsis, and lines that never
+// end in a space. Internal to timeline.cpp; columns are counted by terminal/text.hpp.
 
 #include <fmt/format.h>
 
@@ -8,16 +8,16 @@
 #include <string>
 #include <string_view>
 
+#include "terminal/text.hpp"
+
 namespace asynclab::cli::timeline {
 
 inline bool continuation_byte(char c) {
     return (static_cast<unsigned char>(c) & 0xC0) == 0x80;
 }
 
-/// Columns the text takes: one per code point (names and labels have no wide characters).
 inline int width_of(std::string_view text) {
-    return static_cast<int>(
-        std::count_if(text.begin(), text.end(), [](char c) { return !continuation_byte(c); }));
+    return display_width(text);
 }
 
 /// Control characters become spaces and, in ASCII mode, other characters become '?'.
@@ -36,15 +36,6 @@ inline std::string clean(std::string_view text, bool unicode) {
     return out;
 }
 
-/// The first `columns` columns of text.
-inline std::string_view head(std::string_view text, int columns) {
-    std::size_t i = 0;
-    for (int kept = 0; i < text.size(); ++i) {
-        if (!continuation_byte(text[i]) && kept++ == columns) break;
-    }
-    return text.substr(0, i);
-}
-
 /// At most `width` columns, an ellipsis marking the cut: at the end, or in the middle for names,
 /// whose ends tell them apart ("fetch-url-12").
 inline std::string fit(std::string_view text, int width, bool unicode, bool keep_end = false) {
@@ -52,8 +43,10 @@ inline std::string fit(std::string_view text, int width, bool unicode, bool keep
     if (text_width <= width) return std::string(text);
     if (width <= 0) return {};
     const int tail = keep_end ? (width - 1) / 2 : 0;
-    const std::string_view ending = text.substr(head(text, text_width - tail).size());
-    return fmt::format("{}{}{}", head(text, width - 1 - tail), unicode ? "…" : "~", ending);
+    // The ending is the last `tail` columns, or one more where a wide character straddles them.
+    const std::string_view ending = text.substr(display_head(text, text_width - tail).size());
+    return fmt::format("{}{}{}", display_head(text, width - 1 - width_of(ending)),
+                       unicode ? "…" : "~", ending);
 }
 
 /// One output line. Spaces are held back until something follows them: no line ends in one.

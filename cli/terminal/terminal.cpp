@@ -3,6 +3,8 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include <fmt/color.h>
+
 #include <charconv>
 #include <cstdlib>
 
@@ -10,32 +12,33 @@ namespace asynclab::cli {
 
 namespace {
 
-std::string_view sgr(Style style) {
+fmt::text_style look(Style style) {
+    using fmt::emphasis;
+    using fmt::fg;
+    using fmt::terminal_color;
     switch (style) {
         case Style::Plain:
-            return "";
+            return {};
         case Style::Bold:
-            return "\x1b[1m";
+            return emphasis::bold;
         case Style::Dim:
-            return "\x1b[2m";
+            return emphasis::faint;
         case Style::Heading:
-            return "\x1b[1;36m";
+            return emphasis::bold | fg(terminal_color::cyan);
         case Style::Good:
-            return "\x1b[32m";
-        case Style::Bad:
-            return "\x1b[31m";
-        case Style::Warn:
-            return "\x1b[33m";
-        case Style::Accent:
-            return "\x1b[1;35m";
-        case Style::Wait:
-            return "\x1b[33m";
-        case Style::Sleep:
-            return "\x1b[34m";
         case Style::Run:
-            return "\x1b[32m";
+            return fg(terminal_color::green);
+        case Style::Bad:
+            return fg(terminal_color::red);
+        case Style::Warn:
+        case Style::Wait:
+            return fg(terminal_color::yellow);
+        case Style::Accent:
+            return emphasis::bold | fg(terminal_color::magenta);
+        case Style::Sleep:
+            return fg(terminal_color::blue);
     }
-    return "";
+    return {};
 }
 
 bool utf8_locale() {
@@ -77,14 +80,14 @@ Terminal Terminal::detect(int fd, bool no_color) {
 }
 
 std::string Terminal::paint(std::string_view text, Style style) const {
-    const std::string_view code = sgr(style);
-    if (!color || code.empty()) return std::string(text);
-    std::string out;
-    out.reserve(code.size() + text.size() + 4);
-    out += code;
-    out += text;
-    out += "\x1b[0m";
-    return out;
+    return paint(text, look(style));
+}
+
+std::string Terminal::paint(std::string_view text, const fmt::text_style& style) const {
+    if (!color || (!style.has_foreground() && !style.has_background() && !style.has_emphasis())) {
+        return std::string(text);
+    }
+    return fmt::format(style, "{}", text);
 }
 
 }  // namespace asynclab::cli

@@ -1,6 +1,10 @@
 #pragma once
 // The terminal the CLI writes to: whether to use colour (only on a terminal, never with NO_COLOR
-// or --no-color), how wide it is, and the few styles the output uses.
+// or --no-color), how wide it is, and the few styles the output uses. Colour is fmt's text_style
+// throughout: a Style names one, and a view with finer needs (the timeline's marks) passes its
+// own.
+
+#include <fmt/color.h>
 
 #include <string>
 #include <string_view>
@@ -32,6 +36,7 @@ struct Terminal {
 
     /// `text` in `style` (unchanged without colour).
     [[nodiscard]] std::string paint(std::string_view text, Style style) const;
+    [[nodiscard]] std::string paint(std::string_view text, const fmt::text_style& style) const;
 };
 
 }  // namespace asynclab::cli

@@ -3,23 +3,18 @@
 #include <sstream>
 #include <vector>
 
+#include "terminal/text.hpp"
+
 namespace asynclab::cli {
 
 namespace {
-
-/// Display columns of UTF-8 text (every code point one column: good enough for prose).
-std::size_t columns(std::string_view s) {
-    std::size_t n = 0;
-    for (const char c : s) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80 ? 1 : 0;
-    return n;
-}
 
 std::vector<std::string> paragraphs(std::string_view text) {
     std::vector<std::string> out;
     std::string current;
     std::istringstream lines{std::string(text)};
     for (std::string line; std::getline(lines, line);) {
-        if (line.find_first_not_of(" \t\r") == std::string::npos) {
+        if (trim(line).empty()) {
             if (!current.empty()) out.push_back(std::move(current));
             current.clear();
             continue;
@@ -42,7 +37,8 @@ std::string wrap_paragraphs(std::string_view text, int width, int indent) {
         std::istringstream words(para);
         std::string line;
         for (std::string word; words >> word;) {
-            if (!line.empty() && columns(line) + 1 + columns(word) > limit) {
+            if (!line.empty() &&
+                static_cast<std::size_t>(display_width(line) + 1 + display_width(word)) > limit) {
                 out += pad + line + '\n';
                 line.clear();
             }

@@ -89,10 +89,7 @@ void CircuitBreaker::open() {
 void CircuitBreaker::move_to(BreakerState to) {
     Loop& loop = Loop::current();
     transitions_.push_back(BreakerTransition{loop.now(), state_, to});
-    if (loop.trace() != nullptr) {
-        loop.record(EventType::Log, fmt::format("{} -> {}", to_string(state_), to_string(to)),
-                    WaitKind::None, channel::breaker);
-    }
+    loop.record_breaker(state_, to, channel::breaker);
     state_ = to;
     ++epoch_;
     if (to == BreakerState::Closed) failures_ = 0;

@@ -50,6 +50,21 @@ std::string describe(const std::exception_ptr& error) {
     }
 }
 
+std::string error_kind(const std::exception_ptr& error) {
+    if (!error) return {};
+    try {
+        std::rethrow_exception(error);
+    } catch (const Cancelled&) {
+        return "Cancelled";
+    } catch (const Error& e) {
+        return std::string(e.kind());
+    } catch (const std::exception& e) {
+        return demangled(typeid(e));
+    } catch (...) {
+        return "unknown exception";
+    }
+}
+
 bool is_cancelled(const std::exception_ptr& error) {
     if (!error) return false;
     try {

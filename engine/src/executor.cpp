@@ -68,10 +68,28 @@ Duration scaled(Duration d, double speed) {
 /// without a trace.
 void log(const PoolJob& job, std::string_view what, std::optional<Duration> t = std::nullopt) {
     if (Trace* trace = job.loop->trace()) {
-        trace->record(TraceEvent{t ? *t : job.loop->now(), static_cast<std::uint32_t>(job.task),
-                                 EventType::Log, WaitKind::None,
-                                 fmt::format("job {} {}", job.number, what), channel::pool});
+        TraceEvent event;
+        event.t = t ? *t : job.loop->now();
+        event.task = static_cast<std::uint32_t>(job.task);
+        event.type = EventType::Log;
+        event.text = fmt::format("job {} {}", job.number, what);
+        event.name = channel::pool;
+        trace->record(std::move(event));
     }
+}
+
+/// A thread took the job: logged, and the task still awaiting it now waits on a running job.
+void log_started(const PoolJob& job, std::optional<Duration> t = std::nullopt) {
+    log(job, "started on a pool thread", t);
+    Trace* trace = job.loop->trace();
+    if (trace == nullptr || job.waiter == nullptr) return;
+    TraceEvent event;
+    event.t = t ? *t : job.loop->now();
+    event.task = static_cast<std::uint32_t>(job.task);
+    event.type = EventType::Suspended;
+    event.wait = WaitKind::PoolRunning;
+    event.name = channel::pool;
+    trace->record(std::move(event));
 }
 
 /// On the loop thread, when the job's work is over: its task resumes with the outcome, or nobody
@@ -111,7 +129,7 @@ void after_work(uv_work_t* req, int status) {
         return;
     }
     loop.pool_job_acknowledged();
-    if (job.traced) log(job, pool_job_started, loop.time_at(job.started_ns));
+    if (job.traced) log_started(job, loop.time_at(job.started_ns));
     job_over(job);
 }
 
@@ -135,7 +153,7 @@ void start_simulated_jobs(Loop& loop) {
         auto& job = static_cast<PoolJob&>(*pool.waiting.pop_front());
         ++pool.busy;
         job.stage = PoolJob::Stage::Running;
-        log(job, pool_job_started);
+        log_started(job);
         loop.add_timer(job, loop.now() + *job.declared);
     }
 }

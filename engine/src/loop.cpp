@@ -121,7 +121,7 @@ void Loop::set_exception_handler(std::function<void(const std::string&)> handler
 }
 
 void Loop::report(const std::string& message) {
-    if (trace() != nullptr) record(EventType::Log, message, WaitKind::None, channel::engine);
+    if (trace() != nullptr) record(EventType::Log, message, channel::engine);
     if (exception_handler_) {
         exception_handler_(message);
     } else {
@@ -129,12 +129,49 @@ void Loop::report(const std::string& message) {
     }
 }
 
-void Loop::record(EventType type, std::string detail, WaitKind wait, std::string_view channel,
+namespace {
+std::uint32_t trace_id(const detail::TaskCore* task) noexcept {
+    return static_cast<std::uint32_t>(task != nullptr ? task->id() : 0);
+}
+}  // namespace
+
+void Loop::record(EventType type, std::string text, std::string_view name,
                   const detail::TaskCore* task) {
     if (options_.trace == nullptr) return;
-    if (task == nullptr) task = current_;
-    const auto id = static_cast<std::uint32_t>(task != nullptr ? task->id() : 0);
-    options_.trace->record(TraceEvent{now(), id, type, wait, std::move(detail), channel});
+    TraceEvent event;
+    event.t = now();
+    event.task = trace_id(task != nullptr ? task : current_);
+    event.type = type;
+    event.text = std::move(text);
+    event.name = name;
+    options_.trace->record(std::move(event));
+}
+
+void Loop::record_wait(const detail::WaitTarget& target) {
+    if (options_.trace == nullptr) return;
+    TraceEvent event;
+    event.t = now();
+    event.task = trace_id(current_);
+    event.type = EventType::Suspended;
+    event.wait = target.kind;
+    event.name = target.name;
+    if (target.task != nullptr) {
+        const TaskInfo* awaited = options_.trace->task(target.task->id());
+        event.name = awaited != nullptr ? std::string_view(awaited->name) : std::string_view();
+    }
+    options_.trace->record(std::move(event));
+}
+
+void Loop::record_breaker(BreakerState from, BreakerState to, std::string_view name) {
+    if (options_.trace == nullptr) return;
+    TraceEvent event;
+    event.t = now();
+    event.task = trace_id(current_);
+    event.type = EventType::BreakerChanged;
+    event.from = from;
+    event.to = to;
+    event.name = name;
+    options_.trace->record(std::move(event));
 }
 
 void Loop::task_created(detail::TaskCore& task, std::string_view name) {
@@ -142,8 +179,8 @@ void Loop::task_created(detail::TaskCore& task, std::string_view name) {
     ++live_tasks_;
     if (options_.trace != nullptr) {
         options_.trace->add_task(TaskInfo{task.id(), name.empty() ? task.name() : std::string(name),
-                                          current_ != nullptr ? current_->id() : 0});
-        record(EventType::Created, {}, WaitKind::None, {}, &task);
+                                          current_ != nullptr ? current_->id() : 0, Value()});
+        record(EventType::Created, {}, {}, &task);
     }
 }
 

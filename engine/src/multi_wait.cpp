@@ -64,8 +64,8 @@ TaskCore* MultiWait::await_resume() {
     return first_failure_;
 }
 
-std::string MultiWait::what() const {
-    return forward_ ? "gather" : "wait";
+WaitTarget MultiWait::target() const noexcept {
+    return {timeout_ ? WaitKind::Timeout : WaitKind::Gather, forward_ ? "gather" : "wait"};
 }
 
 void MultiWait::Watch::on_done(DoneWaiter& w) noexcept {

@@ -35,8 +35,7 @@ template <class... Args>
 void log(fmt::format_string<Args...> format, Args&&... args) {
     Loop& loop = Loop::current();
     if (loop.trace() == nullptr) return;
-    loop.record(EventType::Log, fmt::format(format, std::forward<Args>(args)...), WaitKind::None,
-                channel::retry);
+    loop.record(EventType::Log, fmt::format(format, std::forward<Args>(args)...), channel::retry);
 }
 
 }  // namespace

@@ -17,7 +17,7 @@ bool Suspension::begin(std::coroutine_handle<> h) {
     Loop& loop = Loop::current();
     task_ = loop.current_task();
     task_->resume_point = h;
-    if (loop.trace() != nullptr) loop.record(EventType::Suspended, what(), kind());
+    if (loop.trace() != nullptr) loop.record_wait(target());
     if (task_->must_cancel) {
         // asyncio cancels the future such an await yields at once: the task comes straight back.
         loop.schedule(*task_);
@@ -25,6 +25,11 @@ bool Suspension::begin(std::coroutine_handle<> h) {
     }
     task_->waiting_on = this;
     return true;
+}
+
+std::string Suspension::what() const {
+    const WaitTarget t = target();
+    return describe_wait(t.kind, t.task != nullptr ? t.task->name() : std::string(t.name));
 }
 
 void Suspension::wake() noexcept {
@@ -218,7 +223,7 @@ void TaskCore::root_returned(std::exception_ptr error) noexcept {
 
 // Every step asks, and a loop seldom traces: defined here, ahead of step(), to be inlined.
 inline void TaskCore::trace(EventType type) const {
-    if (loop_->trace() != nullptr) loop_->record(type, {}, WaitKind::None, {}, this);
+    if (loop_->trace() != nullptr) loop_->record(type, {}, {}, this);
 }
 
 void TaskCore::run_step(ReadyNode& self) noexcept {
@@ -293,15 +298,18 @@ void TaskCore::finish() noexcept {
     waiting_on = nullptr;
     switch (status_) {
         case TaskStatus::Completed:
-            // The value rides on the Completed event: one event a task fewer than a log line of
-            // its own, which a traced spawn of a million tasks notices.
-            trace(EventType::Completed, loop_->trace() ? result_text() : std::string());
+            // The value is kept on the task's record in the trace, not as an event of its own:
+            // a traced spawn of a million tasks notices every event.
+            if (Trace* t = loop_->trace()) t->set_value(id_, result_value());
+            trace(EventType::Completed);
             break;
         case TaskStatus::Cancelled:
             trace(EventType::Cancelled);
             break;
         default:
-            trace(EventType::Failed, loop_->trace() ? describe(failure) : std::string());
+            if (loop_->trace() != nullptr) {
+                loop_->record(EventType::Failed, describe(failure), error_kind(failure), this);
+            }
             break;
     }
     loop_->task_finished();
@@ -320,10 +328,6 @@ void TaskCore::abandon() noexcept {
     root_returned(std::make_exception_ptr(Cancelled{}));
     finish();
     release();
-}
-
-void TaskCore::trace(EventType type, std::string detail) const {
-    if (loop_->trace() != nullptr) loop_->record(type, std::move(detail), WaitKind::None, {}, this);
 }
 
 }  // namespace asynclab::detail

@@ -28,8 +28,7 @@ class TaskGroup::JoinAwaiter final : public detail::Suspension {
         }
     }
 
-    std::string what() const override { return "task group"; }
-    WaitKind kind() const noexcept override { return WaitKind::Task; }
+    detail::WaitTarget target() const noexcept override { return {WaitKind::Gather, "task group"}; }
     bool forward_cancel() noexcept override {
         if (!group_.aborting_) {
             group_.propagate_cancel_ = true;

@@ -1,8 +1,8 @@
 #include "asynclab/trace.hpp"
 
-#include <algorithm>
+#include <fmt/format.h>
 
-#include "asynclab/detail/result_literal.hpp"
+#include <algorithm>
 
 namespace asynclab {
 
@@ -24,6 +24,8 @@ std::string_view to_string(EventType type) noexcept {
             return "cancelled";
         case EventType::Log:
             return "log";
+        case EventType::BreakerChanged:
+            return "breaker";
     }
     return "?";
 }
@@ -38,33 +40,71 @@ std::string_view to_string(WaitKind kind) noexcept {
             return "yield";
         case WaitKind::Task:
             return "task";
-        case WaitKind::Queue:
-            return "queue";
+        case WaitKind::Gather:
+            return "gather";
+        case WaitKind::Timeout:
+            return "timeout";
+        case WaitKind::QueueGet:
+            return "queue.get";
+        case WaitKind::QueuePut:
+            return "queue.put";
+        case WaitKind::QueueJoin:
+            return "queue.join";
         case WaitKind::Semaphore:
             return "semaphore";
         case WaitKind::Lock:
             return "lock";
         case WaitKind::Event:
             return "event";
-        case WaitKind::Executor:
-            return "executor";
+        case WaitKind::PoolQueued:
+            return "pool.queued";
+        case WaitKind::PoolRunning:
+            return "pool.running";
         case WaitKind::Other:
             return "other";
     }
     return "?";
 }
 
+std::string describe_wait(WaitKind kind, std::string_view name) {
+    switch (kind) {
+        case WaitKind::Task:
+            return fmt::format("task {}", name);
+        case WaitKind::QueueGet:
+            return fmt::format("{}.get (empty)", name);
+        case WaitKind::QueuePut:
+            return fmt::format("{}.put (full)", name);
+        case WaitKind::QueueJoin:
+            return fmt::format("{}.join", name);
+        case WaitKind::Semaphore:
+        case WaitKind::Lock:
+            return fmt::format("{}.acquire", name);
+        case WaitKind::Event:
+            return fmt::format("{}.wait", name);
+        case WaitKind::PoolQueued:
+            return fmt::format("{} (queued for a thread)", name);
+        case WaitKind::PoolRunning:
+            return fmt::format("{} (running on a pool thread)", name);
+        default:
+            return std::string(name.empty() ? to_string(kind) : name);
+    }
+}
+
 // A traced run of a million tasks records three million events: keep an eye on their size.
 static_assert(sizeof(void*) != 8 || sizeof(TraceEvent) == 64, "TraceEvent grew: count its bytes");
 
 void Trace::record(TraceEvent event) {
-    if (!event.channel.empty()) {
-        // A handful of channels in all: a scan beats any map.
-        auto known = std::find(channels_.begin(), channels_.end(), event.channel);
-        event.channel = known != channels_.end() ? *known : channels_.emplace_back(event.channel);
+    if (!event.name.empty()) {
+        auto known = names_.find(event.name);
+        event.name = known != names_.end() ? *known : *names_.emplace(event.name).first;
     }
     events_.push_back(std::move(event));
     if (observer_) observer_(events_.back());
+}
+
+void Trace::set_value(std::uint64_t task, Value value) {
+    if (const TaskInfo* info = this->task(task))
+        const_cast<TaskInfo*>(info)->value = std::move(value);
 }
 
 const TaskInfo* Trace::task(std::uint64_t id) const noexcept {
@@ -74,40 +114,5 @@ const TaskInfo* Trace::task(std::uint64_t id) const noexcept {
         std::find_if(tasks_.begin(), tasks_.end(), [id](const TaskInfo& t) { return t.id == id; });
     return it == tasks_.end() ? nullptr : &*it;
 }
-
-namespace detail {
-
-std::string json_quoted(std::string_view text) {
-    std::string out = "\"";
-    for (const char c : text) {
-        switch (c) {
-            case '"':
-                out += "\\\"";
-                break;
-            case '\\':
-                out += "\\\\";
-                break;
-            case '\n':
-                out += "\\n";
-                break;
-            case '\t':
-                out += "\\t";
-                break;
-            case '\r':
-                out += "\\r";
-                break;
-            default:
-                if (static_cast<unsigned char>(c) < 0x20) {
-                    out += fmt::format("\\u{:04x}", static_cast<int>(c));
-                } else {
-                    out += c;
-                }
-        }
-    }
-    out += '"';
-    return out;
-}
-
-}  // namespace detail
 
 }  // namespace asynclab

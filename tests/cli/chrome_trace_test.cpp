@@ -161,7 +161,7 @@ TEST_CASE("segments are named by what they were: running, sleep, the primitive's
     CHECK(w0[0]["ts"] == 0.0);
     CHECK(w0[0]["dur"] == 0.0);
     CHECK(w0[1]["name"] == "queue.get (empty)");
-    CHECK(w0[1]["cat"] == "queue");
+    CHECK(w0[1]["cat"] == "queue.get");
     CHECK(w0[1]["dur"] == 10'000.0);  // microseconds: the first item comes at 0.01 s
     CHECK(w0[2]["name"] == "running");
     CHECK(w0[3]["name"] == "sleep");
@@ -176,7 +176,7 @@ TEST_CASE("segments are named by what they were: running, sleep, the primitive's
                       [](const json& e) { return e["name"] == "queue.join"; }));
     const auto main_slices = slices_of("main");
     CHECK(std::any_of(main_slices.begin(), main_slices.end(),
-                      [](const json& e) { return field(e, "cat") == "task"; }));
+                      [](const json& e) { return field(e, "cat") == "gather"; }));
 }
 
 TEST_CASE("instants: printed lines on their task's thread, and how each task ended") {
@@ -229,14 +229,20 @@ TEST_CASE("engine parts' logs: thread-pool jobs, and the breaker as instants and
 
 TEST_CASE("a task the run left pending is drawn to the section's end; bad UTF-8 is replaced") {
     Trace trace;
-    trace.add_task({1, "main", 0});
-    const auto record = [&](double t, EventType type, std::string detail = {},
-                            std::string channel = {}) {
-        trace.record({secs(t), 1, type, WaitKind::None, std::move(detail), std::move(channel)});
+    trace.add_task({1, "main", 0, {}});
+    const auto record = [&](double t, EventType type, std::string text = {},
+                            std::string_view channel = {}) {
+        TraceEvent event;
+        event.t = secs(t);
+        event.task = 1;
+        event.type = type;
+        event.text = std::move(text);
+        event.name = channel;
+        trace.record(std::move(event));
     };
     record(0, EventType::Created);
     record(0, EventType::Started);
-    record(0.001, EventType::Log, "caf\xC3 \xFF", std::string(channel::output));
+    record(0.001, EventType::Log, "caf\xC3 \xFF", channel::output);
     const std::vector<TraceSection> sections{{"cut short", &trace, secs(0.005)}};
     const json out = chrome_trace(sections);
     const auto slices = events_where(out, [](const json& e) { return e["ph"] == "X"; });

@@ -24,7 +24,8 @@ std::string render(Demo demo, int width, bool unicode, bool color = false) {
     Harness h(ClockMode::Virtual, LoopOptions{.pool_size = 2});
     demo(h);
     const Terminal terminal{.color = color, .width = width};
-    return render_timeline(h.trace, h.loop.now(), {.terminal = &terminal, .unicode = unicode});
+    return render_timeline(read_trace(h.trace, h.loop.now()),
+                           {.terminal = &terminal, .unicode = unicode});
 }
 
 /// The expected text, written from its second line on so that columns line up in the source.
@@ -230,8 +231,9 @@ TEST_CASE("the legend lists exactly the marks drawn in the lanes") {
                 Harness h(ClockMode::Virtual, LoopOptions{.pool_size = 2});
                 demo(h);
                 const Terminal terminal{.color = false, .width = width};
-                const auto lines = lines_of(render_timeline(
-                    h.trace, h.loop.now(), {.terminal = &terminal, .unicode = unicode}));
+                const auto lines =
+                    lines_of(render_timeline(read_trace(h.trace, h.loop.now()),
+                                             {.terminal = &terminal, .unicode = unicode}));
                 CAPTURE(name);
                 CAPTURE(width);
                 CAPTURE(unicode);
@@ -325,27 +327,33 @@ TEST_CASE("no terminal means no colour and 80 columns; an empty trace says so") 
     Harness h;
     queue_demo(h);
     const Terminal terminal{.color = false, .width = 80};
-    CHECK(render_timeline(h.trace, h.loop.now(), {}) ==
-          render_timeline(h.trace, h.loop.now(), {.terminal = &terminal}));
-    CHECK(render_timeline(Trace{}, Duration{}, {}) == "(no tasks ran)\n");
+    const TraceReading reading = read_trace(h.trace, h.loop.now());
+    CHECK(render_timeline(reading, {}) == render_timeline(reading, {.terminal = &terminal}));
+    CHECK(render_timeline(read_trace(Trace{}, Duration{}), {}) == "(no tasks ran)\n");
 }
 
 TEST_CASE("a run cut short: tasks still waiting run to the end of the lane, said so") {
     Trace trace;
-    trace.add_task({1, "main", 0});
-    trace.add_task({2, "stuck", 1});
+    trace.add_task({1, "main", 0, {}});
+    trace.add_task({2, "stuck", 1, {}});
     const auto record = [&](double t, std::uint32_t task, EventType type, WaitKind wait = {},
-                            std::string detail = {}) {
-        trace.record({secs(t), task, type, wait, std::move(detail), {}});
+                            std::string_view name = {}) {
+        TraceEvent event;
+        event.t = secs(t);
+        event.task = task;
+        event.type = type;
+        event.wait = wait;
+        event.name = name;
+        trace.record(std::move(event));
     };
     record(0, 1, EventType::Created);
     record(0, 1, EventType::Started);
     record(0, 2, EventType::Created);
-    record(0, 1, EventType::Suspended, WaitKind::Task, "task stuck");
+    record(0, 1, EventType::Suspended, WaitKind::Task, "stuck");
     record(0.01, 2, EventType::Started);
-    record(0.01, 2, EventType::Suspended, WaitKind::Queue, "queue.get (empty)");
+    record(0.01, 2, EventType::Suspended, WaitKind::QueueGet, "queue");
     const Terminal terminal{.color = false, .width = 40};
-    CHECK(render_timeline(trace, secs(0.02), {.terminal = &terminal}) == golden(R"(
+    CHECK(render_timeline(read_trace(trace, secs(0.02)), {.terminal = &terminal}) == golden(R"(
       0.00s   0.01s   0.02s
       ┬───────┬───────┬
 main  ttttttttttttttttt still waiting
@@ -359,7 +367,7 @@ t waiting on another task
 TEST_CASE("segments: back to back from creation to end; zero-length runs kept") {
     Harness h;
     queue_demo(h);
-    const auto tasks = task_segments(h.trace, h.loop.now());
+    const auto tasks = read_trace(h.trace, h.loop.now()).tasks;
     REQUIRE(tasks.size() == 4);
     for (const TaskSegments& task : tasks) {
         CAPTURE(task.info->name);
@@ -375,8 +383,8 @@ TEST_CASE("segments: back to back from creation to end; zero-length runs kept") 
     CHECK(w0[0].activity == Activity::Running);
     CHECK(w0[0].end == Duration{});
     CHECK(w0[1].activity == Activity::Waiting);
-    CHECK(w0[1].wait == WaitKind::Queue);
-    CHECK(w0[1].what == "queue.get (empty)");
+    CHECK(w0[1].wait == WaitKind::QueueGet);
+    CHECK(w0[1].name == "queue");
     CHECK(w0[1].end == secs(0.01));
     CHECK(tasks[3].ended == h.loop.now());
 }
@@ -384,7 +392,7 @@ TEST_CASE("segments: back to back from creation to end; zero-length runs kept") 
 TEST_CASE("breaker spans: closed from the start, each change at its time, the last to the end") {
     Harness h;
     breaker_demo(h);
-    const auto spans = breaker_spans(h.trace, h.loop.now());
+    const auto spans = read_trace(h.trace, h.loop.now()).breaker;
     REQUIRE(spans.size() == 4);
     CHECK(spans[0].state == BreakerState::Closed);
     CHECK(spans[0].begin == Duration{});
@@ -393,5 +401,5 @@ TEST_CASE("breaker spans: closed from the start, each change at its time, the la
     CHECK(spans[3].state == BreakerState::Closed);
     CHECK(spans[3].end == h.loop.now());
     for (std::size_t i = 1; i < spans.size(); ++i) CHECK(spans[i].begin == spans[i - 1].end);
-    CHECK(breaker_spans(Trace{}, secs(1)).empty());
+    CHECK(read_trace(Trace{}, secs(1)).breaker.empty());
 }

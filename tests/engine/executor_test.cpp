@@ -109,10 +109,14 @@ TEST_CASE("a simulated pool of 4 runs four jobs at once and starts the fifth whe
                 "0.050 j2 job 3 done", "0.050 j3 job 4 done", "0.100 j4 job 5 done"});
     CHECK(h.output() == Lines{"0.050 j0 done", "0.050 j1 done", "0.050 j2 done", "0.050 j3 done",
                               "0.100 j4 done"});
+    // Each wait is typed: queued for a thread, then running on one (j4 only once j0's ends).
+    const std::string queued = "suspended pool (queued for a thread)";
+    const std::string running = "suspended pool (running on a pool thread)";
     CHECK(h.events({EventType::Suspended}) ==
-          Lines{"0.000 main suspended gather", "0.000 j0 suspended executor",
-                "0.000 j1 suspended executor", "0.000 j2 suspended executor",
-                "0.000 j3 suspended executor", "0.000 j4 suspended executor"});
+          Lines{"0.000 main suspended gather", "0.000 j0 " + queued, "0.000 j0 " + running,
+                "0.000 j1 " + queued, "0.000 j1 " + running, "0.000 j2 " + queued,
+                "0.000 j2 " + running, "0.000 j3 " + queued, "0.000 j3 " + running,
+                "0.000 j4 " + queued, "0.050 j4 " + running});
 }
 
 TEST_CASE("a simulated pool of 1 runs its jobs one after another") {
@@ -298,7 +302,8 @@ TEST_CASE("run_in_executor brings back results of any kind, and exceptions, from
                 "0.000 main job 4 started on a pool thread", "0.000 main job 4 done",
                 "0.000 main job 5 queued", "0.000 main job 5 started on a pool thread",
                 "0.000 main job 5 done"});
-    CHECK(h.events({EventType::Suspended}).front() == "0.000 main suspended executor");
+    CHECK(h.events({EventType::Suspended}).front() ==
+          "0.000 main suspended pool (queued for a thread)");
 }
 
 TEST_CASE("run_blocking on the real clock blocks a pool thread for d / speed, then runs fn") {

@@ -234,7 +234,7 @@ TEST_CASE("the real clock runs the same program as the virtual clock, never earl
     REQUIRE(r.size() == 2);
     REQUIRE(v.size() == 2);
     for (std::size_t i = 0; i < r.size(); ++i) {
-        CHECK(r[i]->detail == v[i]->detail);
+        CHECK(r[i]->text == v[i]->text);
         CHECK(r[i]->t >= v[i]->t);
     }
     CHECK(v[0]->t == secs(0.002));
@@ -267,12 +267,13 @@ TEST_CASE("spawn outside a running loop is an error, not a crash") {
     CHECK_THROWS_AS(spawn(chatty("x", 1)), RuntimeError);
 }
 
-TEST_CASE("a completed task's value is the detail of its Completed event, as a JSON literal") {
+TEST_CASE("a completed task's value is kept as a Value on its record in the trace") {
     Harness h;
     h.loop.run([]() -> Task<void> {
         auto n = spawn([]() -> Task<int> { co_return 42; }(), "n");
         auto s = spawn([]() -> Task<std::string> { co_return "a \"b\""; }(), "s");
         auto v = spawn([]() -> Task<void> { co_return; }(), "v");
+        auto l = spawn([]() -> Task<std::vector<int>> { co_return std::vector<int>{1, 2}; }(), "l");
         auto f = spawn(
             []() -> Task<int> {
                 throw ValueError("no");
@@ -282,12 +283,22 @@ TEST_CASE("a completed task's value is the detail of its Completed event, as a J
         co_await settled(n);
         co_await settled(s);
         co_await settled(v);
+        co_await settled(l);
         co_await settled(f);
         CHECK(f.exception() != nullptr);
     }());
     CHECK(h.events({EventType::Completed, EventType::Failed}) ==
           Lines{"0.000 n completed 42", "0.000 s completed \"a \\\"b\\\"\"", "0.000 v completed",
-                "0.000 f failed ValueError: no", "0.000 main completed"});
+                "0.000 l completed [1, 2]", "0.000 f failed ValueError: no",
+                "0.000 main completed"});
+    CHECK(h.trace.task(2)->value == Value(42));
+    CHECK(h.trace.task(3)->value == Value("a \"b\""));
+    CHECK(h.trace.task(4)->value.is_none());
+    CHECK(h.trace.task(5)->value == Value(ValueList{1, 2}));
+    // A failure's kind is typed beside its message: no view cuts it out of the text.
+    for (const TraceEvent& e : h.trace.events()) {
+        if (e.type == EventType::Failed) CHECK(e.name == "ValueError");
+    }
 }
 
 TEST_CASE("frames and records come from memory blocks that grow past a huge page, aligned") {

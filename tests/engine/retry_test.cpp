@@ -41,7 +41,7 @@ std::vector<Duration> jittered_gaps(std::uint64_t seed, Random* injected = nullp
     // The trace agrees with the stats: each attempt starts exactly one backoff after the last.
     std::vector<Duration> starts;
     for (const auto& e : h.trace.events()) {
-        if (e.channel == channel::retry && e.detail.starts_with("attempt")) starts.push_back(e.t);
+        if (e.name == channel::retry && e.text.starts_with("attempt")) starts.push_back(e.t);
     }
     REQUIRE(starts.size() == 5);
     for (std::size_t k = 0; k < stats.backoffs.size(); ++k) {

@@ -33,7 +33,9 @@ std::set<std::string> waits_of(const lessons::DemoRun& r, const std::string& tas
     }
     std::set<std::string> out;
     for (const auto& e : r.trace.events()) {
-        if (e.task == id && e.type == EventType::Suspended) out.insert(e.detail);
+        if (e.task == id && e.type == EventType::Suspended) {
+            out.insert(describe_wait(e.wait, e.name));
+        }
     }
     return out;
 }
@@ -94,11 +96,12 @@ TEST_CASE("lesson 3: the timeline tells waiting on the queue from working") {
     auto r = run_demo(3, "backpressure", {{"workers", "4"}, {"maxsize", "1"}, {"items", "9"}});
     CHECK(waits_of(r, "producer") == std::set<std::string>{"queue.put (full)", "queue.join"});
     CHECK(waits_of(r, "w1") == std::set<std::string>{"queue.get (empty)", "sleep"});
+    std::set<WaitKind> kinds;
     for (const auto& e : r.trace.events()) {
-        if (e.type != EventType::Suspended) continue;
-        if (e.detail.starts_with("queue.")) CHECK(e.wait == WaitKind::Queue);
-        if (e.detail == "sleep") CHECK(e.wait == WaitKind::Sleep);
+        if (e.type == EventType::Suspended && e.task != 1) kinds.insert(e.wait);
     }
+    CHECK(kinds == std::set<WaitKind>{WaitKind::QueueGet, WaitKind::QueuePut, WaitKind::QueueJoin,
+                                      WaitKind::Sleep});
 }
 
 TEST_CASE("lesson 3: an unbounded queue never holds the producer back") {

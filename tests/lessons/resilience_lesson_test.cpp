@@ -52,12 +52,6 @@ double secs_of(const std::string& text) {
     return std::stod(text);
 }
 
-BreakerState state_named(const std::string& name) {
-    if (name == "open") return BreakerState::Open;
-    if (name == "half-open") return BreakerState::HalfOpen;
-    return BreakerState::Closed;
-}
-
 Analysis analyze(const lessons::DemoRun& run) {
     Analysis a;
     std::map<std::uint64_t, std::size_t> index;  // task id -> urls[i]
@@ -73,12 +67,11 @@ Analysis analyze(const lessons::DemoRun& run) {
     // Per task: is its current attempt between its start and its outcome line?
     std::map<std::uint64_t, bool> open_attempt;
     for (const TraceEvent& e : run.trace.events()) {
-        if (e.type == EventType::Log && e.channel == channel::breaker) {
-            const auto arrow = e.detail.find(" -> ");
-            REQUIRE(arrow != std::string::npos);
-            CHECK(to_string(state) == e.detail.substr(0, arrow));
-            state = state_named(e.detail.substr(arrow + 4));
-            a.breaker_log.push_back(fmt::format("{:.3f} {}", to_secs(e.t), e.detail));
+        if (e.type == EventType::BreakerChanged) {
+            CHECK(e.from == state);
+            state = e.to;
+            a.breaker_log.push_back(
+                fmt::format("{:.3f} {} -> {}", to_secs(e.t), to_string(e.from), to_string(e.to)));
             arrivals_this_half_open = 0;
             continue;
         }
@@ -87,16 +80,16 @@ Analysis analyze(const lessons::DemoRun& run) {
         UrlRun& url = a.urls[it->second];
         if (e.type == EventType::Completed || e.type == EventType::Failed) {
             url.end = std::string(to_string(e.type));
-        } else if (e.type == EventType::Log && e.channel == channel::retry) {
-            if (e.detail.starts_with("attempt ")) {
+        } else if (e.type == EventType::Log && e.name == channel::retry) {
+            if (e.text.starts_with("attempt ")) {
                 Attempt next;
-                next.number = std::stoi(e.detail.substr(8));
+                next.number = std::stoi(e.text.substr(8));
                 next.started = e.t;
                 url.attempts.push_back(next);
                 open_attempt[e.task] = true;
-            } else if (e.detail.starts_with("backoff ")) {
+            } else if (e.text.starts_with("backoff ")) {
                 REQUIRE(!url.attempts.empty());
-                url.attempts.back().backoff = secs(secs_of(e.detail.substr(8)));
+                url.attempts.back().backoff = secs(secs_of(e.text.substr(8)));
                 url.attempts.back().backoff_logged = e.t;
             }
         } else if (e.type == EventType::Suspended && e.wait == WaitKind::Sleep &&
@@ -112,13 +105,13 @@ Analysis analyze(const lessons::DemoRun& run) {
                     std::max(a.most_arrivals_in_one_half_open, ++arrivals_this_half_open);
             }
             a.max_in_flight = std::max(a.max_in_flight, ++in_flight);
-        } else if (e.type == EventType::Log && e.channel == channel::output &&
-                   e.detail.starts_with("attempt ")) {
+        } else if (e.type == EventType::Log && e.name == channel::output &&
+                   e.text.starts_with("attempt ")) {
             REQUIRE(open_attempt[e.task]);
             Attempt& at = url.attempts.back();
-            CHECK(e.detail.starts_with(fmt::format("attempt {}: ", at.number)));
+            CHECK(e.text.starts_with(fmt::format("attempt {}: ", at.number)));
             at.ended = e.t;
-            at.outcome = e.detail;
+            at.outcome = e.text;
             if (at.reached) --in_flight;
             open_attempt[e.task] = false;
         }
@@ -227,9 +220,9 @@ Duration own_time(const UrlRun& url) {
 Strings lines_of(const lessons::DemoRun& run) {
     Strings out;
     for (const auto& e : run.trace.events()) {
-        if (e.type == EventType::Log && e.channel == channel::output) {
+        if (e.type == EventType::Log && e.name == channel::output) {
             out.push_back(
-                fmt::format("{:.3f} {} {}", to_secs(e.t), run.trace.task(e.task)->name, e.detail));
+                fmt::format("{:.3f} {} {}", to_secs(e.t), run.trace.task(e.task)->name, e.text));
         }
     }
     return out;
@@ -247,8 +240,9 @@ Strings lines_without(const lessons::DemoRun& run, const std::string& text) {
 std::string fingerprint(const lessons::DemoRun& run) {
     std::string text = metrics_json(run).dump() + "\n";
     for (const auto& e : run.trace.events()) {
-        text += fmt::format("{} {} {} {} {} {}\n", e.t.count(), e.task, static_cast<int>(e.type),
-                            static_cast<int>(e.wait), e.channel, e.detail);
+        text += fmt::format("{} {} {} {} {} {} {} {}\n", e.t.count(), e.task,
+                            static_cast<int>(e.type), static_cast<int>(e.wait),
+                            static_cast<int>(e.from), static_cast<int>(e.to), e.name, e.text);
     }
     return text;
 }

@@ -32,7 +32,7 @@ TEST_CASE("lesson 1: lifecycle ends one task each way; first-completed cancels t
     auto life = run_demo(1, "lifecycle");
     CHECK(metrics_json(life)["states"] ==
           nlohmann::ordered_json({{"ok", "completed"}, {"boom", "failed"}, {"slow", "cancelled"}}));
-    for (const auto& e : life.trace.events()) CHECK(e.channel != channel::engine);  // all retrieved
+    for (const auto& e : life.trace.events()) CHECK(e.name != channel::engine);  // all retrieved
     auto first = run_demo(1, "first-completed");
     CHECK(metrics_json(first)["winner"] == "C");
     CHECK(metrics_json(first)["first_done_s"] == 0.5);

@@ -111,9 +111,9 @@ Observed run_engine(int lesson, const std::string& demo, const KnobMap& knobs) {
     REQUIRE_MESSAGE(!run.error.has_value(), run.error.value_or(""));
     Observed seen;
     for (const TraceEvent& e : run.trace.events()) {
-        if (e.type != EventType::Log || e.channel != channel::output) continue;
+        if (e.type != EventType::Log || e.name != channel::output) continue;
         const TaskInfo* task = run.trace.task(e.task);
-        seen.lines.push_back(Line{e.t.count(), task != nullptr ? task->name : "?", e.detail});
+        seen.lines.push_back(Line{e.t.count(), task != nullptr ? task->name : "?", e.text});
     }
     seen.duration_ns = run.duration.count();
     seen.metrics = nlohmann::json::parse(testing::metrics_json(run).dump());

@@ -27,9 +27,9 @@
 // - A call affects only the state that admitted it: its outcome is ignored once the breaker has
 //   changed state since, so a slow call from before the breaker opened cannot restart the
 //   cooldown or count against the next closed period.
-// - Every transition is kept in transitions() and, with tracing on, is a Log event on
-//   channel::breaker whose detail is exactly "<from> -> <to>" ("closed -> open"), stamped with the
-//   loop time, in the task of the call that caused it.
+// - Every transition is kept in transitions() and, with tracing on, is a BreakerChanged event
+//   (named channel::breaker, with its from and to states), stamped with the loop time, in the task
+//   of the call that caused it.
 // - Timeouts belong inside the breaker: breaker.call([=] { return timeout(d, fetch(url)); }).
 //   A timeout around the call cancels it when time is up, and a cancelled call does not count.
 // - fn is stored by value in the call's frame. The breaker must outlive every call's task.
@@ -41,6 +41,7 @@
 #include <utility>
 #include <vector>
 
+#include "asynclab/breaker_state.hpp"
 #include "asynclab/clock.hpp"
 #include "asynclab/errors.hpp"
 #include "asynclab/retry.hpp"
@@ -51,11 +52,6 @@ namespace asynclab {
 namespace channel {
 inline constexpr std::string_view breaker = "breaker";
 }  // namespace channel
-
-enum class BreakerState : std::uint8_t { Closed, Open, HalfOpen };
-
-/// "closed", "open", "half-open".
-std::string_view to_string(BreakerState state) noexcept;
 
 struct BreakerPolicy {
     int failure_threshold = 5;      ///< Consecutive failures that open the breaker.

@@ -58,6 +58,8 @@ class ExceptionGroup : public Error {
 
 /// "TimeoutError: timed out after 0.05 s" — one line naming an exception for traces and output.
 std::string describe(const std::exception_ptr& error);
+/// The kind alone: "ValueError", what describe() puts before the colon.
+std::string error_kind(const std::exception_ptr& error);
 
 /// True when `error` holds Cancelled.
 bool is_cancelled(const std::exception_ptr& error);

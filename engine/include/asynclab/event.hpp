@@ -3,6 +3,7 @@
 // wait() on a set event returns at once without suspending.
 
 #include <string>
+#include <utility>
 
 #include "asynclab/detail/waiter.hpp"
 
@@ -10,7 +11,8 @@ namespace asynclab {
 
 class Event {
   public:
-    Event() = default;
+    /// `name`: how traces and deadlock reports call it.
+    explicit Event(std::string name = "event") : name_(std::move(name)) {}
     Event(const Event&) = delete;
     Event& operator=(const Event&) = delete;
 
@@ -22,8 +24,9 @@ class Event {
             if (begin(h)) event_.waiters_.push_back(this);
         }
         void await_resume() { end(); }
-        std::string what() const override { return "event.wait"; }
-        WaitKind kind() const noexcept override { return WaitKind::Event; }
+        [[nodiscard]] detail::WaitTarget target() const noexcept override {
+            return {WaitKind::Event, event_.name_};
+        }
 
       private:
         Event& event_;
@@ -33,10 +36,12 @@ class Event {
     void set() noexcept;
     void clear() noexcept { set_ = false; }
     [[nodiscard]] WaitAwaiter wait() noexcept { return WaitAwaiter(*this); }
+    [[nodiscard]] const std::string& name() const noexcept { return name_; }
 
   private:
     bool set_ = false;
     detail::WaitList waiters_;
+    std::string name_;
 };
 
 }  // namespace asynclab

@@ -28,8 +28,10 @@
 // meanwhile, as asyncio's would. Code that blocks the loop thread by other means, in the same
 // turn, holds them back until the turn ends: one more reason not to.
 //
-// The "pool" trace channel logs each job: queued, started on a pool thread, done. A real job's
-// start is stamped with the time its thread took it, so it may be recorded after later events.
+// The "pool" trace channel logs each job: queued, started on a pool thread, done. The awaiting
+// task's wait is typed too: PoolQueued when it suspends, PoolRunning once a thread takes the job.
+// A real job's start is stamped with the time its thread took it, so it may be recorded after
+// later events (of other tasks: the awaiting task does nothing meanwhile).
 
 #include <algorithm>
 #include <concepts>
@@ -59,11 +61,6 @@ namespace asynclab {
 namespace channel {
 inline constexpr std::string_view pool = "pool";
 }  // namespace channel
-
-/// How a "pool" line ends when a job's thread takes it (the timeline tells queued from running).
-inline constexpr std::string_view pool_job_started = "started on a pool thread";
-
-namespace channel {}  // namespace channel
 
 /// Sizes libuv's thread pool, which is process-wide and sized once, when first used (from
 /// UV_THREADPOOL_SIZE, which this sets). Call it before the first job (the CLI does, for --pool).
@@ -168,8 +165,9 @@ class ExecutorWait : public Suspension {
     bool await_ready() const noexcept { return false; }
     void await_suspend(std::coroutine_handle<> h);
 
-    [[nodiscard]] std::string what() const override { return "executor"; }
-    [[nodiscard]] WaitKind kind() const noexcept override { return WaitKind::Executor; }
+    [[nodiscard]] WaitTarget target() const noexcept override {
+        return {WaitKind::PoolQueued, channel::pool};
+    }
     void detach() noexcept override;
 
     /// On the loop thread, when the job is over: the task resumes (on a later turn).

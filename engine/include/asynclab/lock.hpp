@@ -7,52 +7,20 @@
 
 #include <string>
 
-#include "asynclab/detail/waiter.hpp"
-#include "asynclab/held.hpp"
+#include "asynclab/detail/permits.hpp"
 
 namespace asynclab {
 
-class Lock {
+class Lock : public detail::Permits {
   public:
-    Lock() = default;
-    Lock(const Lock&) = delete;
-    Lock& operator=(const Lock&) = delete;
-
-    class AcquireAwaiter : public detail::Waiter {
-      public:
-        explicit AcquireAwaiter(Lock& l) noexcept : lock_(l) {}
-        bool await_ready() noexcept { return lock_.try_acquire(); }
-        void await_suspend(std::coroutine_handle<> h) {
-            if (begin(h)) lock_.waiters_.push_back(this);
-        }
-        void await_resume();
-        std::string what() const override { return "lock.acquire"; }
-        WaitKind kind() const noexcept override { return WaitKind::Lock; }
-
-      protected:
-        Lock& lock_;
-    };
-
-    class HoldAwaiter final : public AcquireAwaiter {
-      public:
-        using AcquireAwaiter::AcquireAwaiter;
-        Held<Lock> await_resume() {
-            AcquireAwaiter::await_resume();
-            return Held<Lock>(lock_);
-        }
-    };
+    /// `name`: how traces and deadlock reports call it.
+    explicit Lock(std::string name = "lock") : Permits(1, std::move(name), WaitKind::Lock) {}
 
     [[nodiscard]] AcquireAwaiter acquire() noexcept { return AcquireAwaiter(*this); }
-    [[nodiscard]] HoldAwaiter hold() noexcept { return HoldAwaiter(*this); }
+    [[nodiscard]] HoldAwaiter<Lock> hold() noexcept { return HoldAwaiter<Lock>(*this); }
     /// Throws RuntimeError when the lock is not held.
     void release();
-    [[nodiscard]] bool locked() const noexcept { return locked_; }
-
-  private:
-    bool try_acquire() noexcept;
-
-    bool locked_ = false;
-    detail::WaitList waiters_;
+    [[nodiscard]] bool locked() const noexcept { return free_permits() == 0; }
 };
 
 }  // namespace asynclab

@@ -120,9 +120,14 @@ class Loop {
     void cancel_all() noexcept;
     [[nodiscard]] std::size_t live_tasks() const noexcept { return live_tasks_; }
 
-    /// Records an event for `task` (nullptr: the current task) when tracing is on.
-    void record(EventType type, std::string detail = {}, WaitKind wait = WaitKind::None,
-                std::string_view channel = {}, const detail::TaskCore* task = nullptr);
+    /// Records an event for `task` (nullptr: the current task) when tracing is on. `name`: a Log's
+    /// channel.
+    void record(EventType type, std::string text = {}, std::string_view name = {},
+                const detail::TaskCore* task = nullptr);
+    /// Records that the current task suspends on `target`.
+    void record_wait(const detail::WaitTarget& target);
+    /// Records that the breaker called `name` moved from one state to another, in the current task.
+    void record_breaker(BreakerState from, BreakerState to, std::string_view name);
 
     // --- engine internals ------------------------------------------------------------------
     void schedule(detail::ReadyNode& node) noexcept { ready_.push_back(&node); }

@@ -27,6 +27,8 @@ class QueueBase {
     QueueBase& operator=(const QueueBase&) = delete;
 
     [[nodiscard]] std::size_t maxsize() const noexcept { return maxsize_; }
+    /// The name traces and deadlock reports give it.
+    [[nodiscard]] const std::string& name() const noexcept { return name_; }
     /// Items waiting to be processed (task_done() not yet called for them).
     [[nodiscard]] std::size_t unfinished_tasks() const noexcept { return unfinished_; }
     /// Throws ValueError when called more times than items were put.
@@ -40,8 +42,9 @@ class QueueBase {
             if (begin(h)) q_.joiners_.push_back(this);
         }
         void await_resume() { end(); }
-        std::string what() const override { return "queue.join"; }
-        WaitKind kind() const noexcept override { return WaitKind::Queue; }
+        [[nodiscard]] WaitTarget target() const noexcept override {
+            return {WaitKind::QueueJoin, q_.name_};
+        }
 
       private:
         QueueBase& q_;
@@ -51,7 +54,8 @@ class QueueBase {
     [[nodiscard]] JoinAwaiter join() noexcept { return JoinAwaiter(*this); }
 
   protected:
-    explicit QueueBase(std::size_t maxsize) noexcept : maxsize_(maxsize) {}
+    QueueBase(std::size_t maxsize, std::string name) noexcept
+        : maxsize_(maxsize), name_(std::move(name)) {}
     ~QueueBase() = default;
 
     [[nodiscard]] bool room(std::size_t size) const noexcept {
@@ -64,6 +68,7 @@ class QueueBase {
     void item_put() noexcept { ++unfinished_; }
 
     std::size_t maxsize_;
+    std::string name_;
     std::size_t reserved_gets_ = 0;  // woken getters that have not run yet
     std::size_t reserved_puts_ = 0;  // woken putters that have not run yet
     std::size_t unfinished_ = 0;
@@ -77,8 +82,9 @@ class QueueBase {
 template <class T>
 class Queue : public detail::QueueBase {
   public:
-    /// maxsize 0: unbounded.
-    explicit Queue(std::size_t maxsize = 0) noexcept : QueueBase(maxsize) {}
+    /// maxsize 0: unbounded. `name`: how traces and deadlock reports call it.
+    explicit Queue(std::size_t maxsize = 0, std::string name = "queue") noexcept
+        : QueueBase(maxsize, std::move(name)) {}
 
     class GetAwaiter final : public detail::Waiter {
       public:
@@ -95,8 +101,9 @@ class Queue : public detail::QueueBase {
             end();
             return q_.take();
         }
-        std::string what() const override { return "queue.get (empty)"; }
-        WaitKind kind() const noexcept override { return WaitKind::Queue; }
+        [[nodiscard]] detail::WaitTarget target() const noexcept override {
+            return {WaitKind::QueueGet, q_.name_};
+        }
 
       private:
         Queue& q_;
@@ -117,8 +124,9 @@ class Queue : public detail::QueueBase {
             end();
             q_.add(std::move(item_));
         }
-        std::string what() const override { return "queue.put (full)"; }
-        WaitKind kind() const noexcept override { return WaitKind::Queue; }
+        [[nodiscard]] detail::WaitTarget target() const noexcept override {
+            return {WaitKind::QueuePut, q_.name_};
+        }
 
       private:
         Queue& q_;

@@ -8,65 +8,31 @@
 #include <cstddef>
 #include <string>
 
-#include "asynclab/detail/waiter.hpp"
-#include "asynclab/held.hpp"
+#include "asynclab/detail/permits.hpp"
 
 namespace asynclab {
 
-class Semaphore {
+class Semaphore : public detail::Permits {
   public:
-    explicit Semaphore(std::size_t value);
-    Semaphore(const Semaphore&) = delete;
-    Semaphore& operator=(const Semaphore&) = delete;
+    /// `name`: how traces and deadlock reports call it.
+    explicit Semaphore(std::size_t value, std::string name = "semaphore")
+        : Permits(value, std::move(name), WaitKind::Semaphore) {}
     virtual ~Semaphore() = default;
 
-    class AcquireAwaiter : public detail::Waiter {
-      public:
-        explicit AcquireAwaiter(Semaphore& s) noexcept : sem_(s) {}
-        bool await_ready() noexcept { return sem_.try_acquire(); }
-        void await_suspend(std::coroutine_handle<> h) {
-            if (begin(h)) sem_.waiters_.push_back(this);
-        }
-        void await_resume();
-        std::string what() const override { return "semaphore.acquire"; }
-        WaitKind kind() const noexcept override { return WaitKind::Semaphore; }
-
-      protected:
-        Semaphore& sem_;
-    };
-
-    class HoldAwaiter final : public AcquireAwaiter {
-      public:
-        using AcquireAwaiter::AcquireAwaiter;
-        Held<Semaphore> await_resume() {
-            AcquireAwaiter::await_resume();
-            return Held<Semaphore>(sem_);
-        }
-    };
-
     [[nodiscard]] AcquireAwaiter acquire() noexcept { return AcquireAwaiter(*this); }
-    [[nodiscard]] HoldAwaiter hold() noexcept { return HoldAwaiter(*this); }
-    virtual void release();
+    [[nodiscard]] HoldAwaiter<Semaphore> hold() noexcept { return HoldAwaiter<Semaphore>(*this); }
+    virtual void release() { give_back(); }
 
     /// Permits free right now (permits handed to woken waiters are not free).
-    [[nodiscard]] std::size_t value() const noexcept { return value_; }
+    [[nodiscard]] std::size_t value() const noexcept { return free_permits(); }
     /// True when an acquire() would wait.
-    [[nodiscard]] bool locked() const noexcept { return value_ == 0; }
-
-  protected:
-    /// Gives a permit to the longest waiter, or back to the pool.
-    void give_back() noexcept;
-
-  private:
-    bool try_acquire() noexcept;
-
-    std::size_t value_;
-    detail::WaitList waiters_;
+    [[nodiscard]] bool locked() const noexcept { return free_permits() == 0; }
 };
 
 class BoundedSemaphore final : public Semaphore {
   public:
-    explicit BoundedSemaphore(std::size_t value) : Semaphore(value), bound_(value) {}
+    explicit BoundedSemaphore(std::size_t value, std::string name = "semaphore")
+        : Semaphore(value, std::move(name)), bound_(value) {}
     /// Throws ValueError when it would raise the value above the initial one.
     void release() override;
 

@@ -29,9 +29,8 @@ class SleepAwaiter final : public Suspension {
     }
     void await_resume() { end(); }
 
-    std::string what() const override { return delay_ > Duration::zero() ? "sleep" : "yield"; }
-    WaitKind kind() const noexcept override {
-        return delay_ > Duration::zero() ? WaitKind::Sleep : WaitKind::Yield;
+    WaitTarget target() const noexcept override {
+        return {delay_ > Duration::zero() ? WaitKind::Sleep : WaitKind::Yield, {}};
     }
     void detach() noexcept override {
         if (task_ != nullptr && delay_ > Duration::zero()) task_->stop_sleeping();

@@ -10,8 +10,8 @@
 #include <string_view>
 #include <type_traits>
 
-#include "asynclab/detail/result_literal.hpp"
 #include "asynclab/detail/task_core.hpp"
+#include "asynclab/detail/to_value.hpp"
 #include "asynclab/errors.hpp"
 #include "asynclab/loop.hpp"
 #include "asynclab/task.hpp"
@@ -31,10 +31,8 @@ class TaskState final : public TaskCore {
     /// Precondition: the task completed.
     [[nodiscard]] const T& value() const noexcept { return value_; }
 
-    [[nodiscard]] std::string result_text() const override {
-        if (!has_value_) return {};
-        auto literal = result_literal(value_);
-        return literal ? std::move(*literal) : std::string();
+    [[nodiscard]] Value result_value() const override {
+        return has_value_ ? to_value(value_) : Value();
     }
 
   private:
@@ -105,8 +103,7 @@ class TaskAwaiter final : public Suspension, public DoneWaiter {
         return completed_result(*state_);
     }
 
-    std::string what() const override { return "task " + state_->name(); }
-    WaitKind kind() const noexcept override { return WaitKind::Task; }
+    WaitTarget target() const noexcept override { return {WaitKind::Task, {}, state_.get()}; }
     bool forward_cancel() noexcept override { return state_->cancel(); }
     void detach() noexcept override {
         if (DoneWaiter::linked()) state_->remove_done_waiter(*this);

@@ -2,14 +2,21 @@
 // A record of every state change of every task, stamped with the loop's clock. The lessons' JSON,
 // timelines and Chrome traces are all drawn from it. A loop without a Trace records nothing: each
 // recording site is one pointer test.
+//
+// Events are typed: a wait says what it waits on (WaitKind) and names the primitive, a breaker's
+// change carries its two states, a task's value is a Value on its TaskInfo. Text appears only where
+// the fact is text: a printed line, an error's message.
 
 #include <cstdint>
 #include <deque>
 #include <functional>
 #include <string>
 #include <string_view>
+#include <unordered_set>
 
+#include "asynclab/breaker_state.hpp"
 #include "asynclab/clock.hpp"
+#include "asynclab/value.hpp"
 
 namespace asynclab {
 
@@ -22,24 +29,33 @@ enum class EventType : std::uint8_t {
     Failed,
     Cancelled,
     Log,
+    BreakerChanged,  ///< A circuit breaker moved from one state to another (`from`, `to`).
 };
 
-/// What a suspended task waits on; a timeline draws sleeping and the kinds of waiting differently.
+/// What a suspended task waits on.
 enum class WaitKind : std::uint8_t {
     None,
     Sleep,
-    Yield,
-    Task,
-    Queue,
+    Yield,      ///< sleep(0): back of the ready queue.
+    Task,       ///< Awaiting another task; the name is that task's.
+    Gather,     ///< gather(), wait() or a task group: several tasks at once.
+    Timeout,    ///< wait() with a timeout: several tasks, or the deadline, whichever first.
+    QueueGet,   ///< The queue is empty.
+    QueuePut,   ///< The queue is full.
+    QueueJoin,  ///< Items put are not all marked done.
     Semaphore,
     Lock,
     Event,
-    Executor,
+    PoolQueued,   ///< A job handed to the thread pool, waiting for a thread.
+    PoolRunning,  ///< A pool thread runs the job.
     Other,
 };
 
 std::string_view to_string(EventType type) noexcept;
+/// "sleep", "task", "queue.get"... as the JSON report spells them.
 std::string_view to_string(WaitKind kind) noexcept;
+/// How a wait reads to a person: "queue.get (empty)", "task fetch-1", "semaphore.acquire".
+[[nodiscard]] std::string describe_wait(WaitKind kind, std::string_view name);
 
 /// Log channels: the lesson's own printed lines, and what engine parts report.
 namespace channel {
@@ -49,23 +65,26 @@ inline constexpr std::string_view engine = "engine";
 
 struct TraceEvent {
     Duration t{};
-    /// The task's id; 0: the loop itself, outside any task. 32 bits, beside the two enums, keep
-    /// the event at 64 bytes (ids beyond them would take a trace of hundreds of gigabytes).
+    /// The task's id; 0: the loop itself, outside any task. 32 bits, beside the enums, keep the
+    /// event at 64 bytes (ids beyond them would take a trace of hundreds of gigabytes).
     std::uint32_t task = 0;
     EventType type = EventType::Log;
-    WaitKind wait = WaitKind::None;  ///< For Suspended.
-    /// "queue.put (full)", an error, a printed line; for Completed, the task's value as a JSON
-    /// literal (42, "A"), or empty when it has none.
-    std::string detail;
-    /// For Log: channel::output or an engine part. Once recorded it views the Trace's own copy of
-    /// the name (each channel is kept once), so an event costs no second string.
-    std::string_view channel;
+    WaitKind wait = WaitKind::None;            ///< For Suspended.
+    BreakerState from = BreakerState::Closed;  ///< For BreakerChanged.
+    BreakerState to = BreakerState::Closed;    ///< For BreakerChanged.
+    /// Log: the line; Failed: "ValueError: bad input". Empty otherwise.
+    std::string text;
+    /// Suspended: the primitive's name ("queue", the awaited task's name); Log: the channel;
+    /// Failed: the error's kind ("ValueError"); BreakerChanged: the breaker's. Once recorded it
+    /// views the Trace's own copy (each name is kept once), so an event costs no second string.
+    std::string_view name;
 };
 
 struct TaskInfo {
     std::uint64_t id = 0;
     std::string name;
     std::uint64_t parent = 0;  ///< The task that spawned it (0: spawned from outside any task).
+    Value value;               ///< What it returned, once it completed (none for void).
 };
 
 class Trace {
@@ -73,7 +92,7 @@ class Trace {
     using Observer = std::function<void(const TraceEvent&)>;
 
     Trace() = default;
-    // Events view channel names the Trace owns: a copy would view the original's.
+    // Events view names the Trace owns: a copy would view the original's.
     Trace(const Trace&) = delete;
     Trace& operator=(const Trace&) = delete;
     Trace(Trace&&) noexcept = default;
@@ -83,6 +102,8 @@ class Trace {
     void set_observer(Observer observer) { observer_ = std::move(observer); }
 
     void add_task(TaskInfo info) { tasks_.push_back(std::move(info)); }
+    /// Keeps a completed task's value (before its Completed event is recorded).
+    void set_value(std::uint64_t task, Value value);
     void record(TraceEvent event);
 
     [[nodiscard]] const std::deque<TraceEvent>& events() const noexcept { return events_; }
@@ -90,11 +111,18 @@ class Trace {
     [[nodiscard]] const TaskInfo* task(std::uint64_t id) const noexcept;
 
   private:
+    struct NameHash {
+        using is_transparent = void;
+        std::size_t operator()(std::string_view s) const noexcept {
+            return std::hash<std::string_view>{}(s);
+        }
+    };
     // A deque: a long run appends millions of events, and a vector would copy them all each
     // time it grows (a third of the cost of tracing a spawn-heavy run).
     std::deque<TraceEvent> events_;
-    std::deque<std::string> channels_;  // a deque: growing it moves no name that events view
-    std::deque<TaskInfo> tasks_;        // a deque for the same reason as events_
+    // Node-based: growing it moves no name that events view.
+    std::unordered_set<std::string, NameHash, std::equal_to<>> names_;
+    std::deque<TaskInfo> tasks_;  // a deque for the same reason as events_
     Observer observer_;
 };
 

@@ -61,8 +61,7 @@ class MultiWait final : public Suspension, public TimerNode, public TaskWatcher 
     /// FirstFailure wait early, or nullptr.
     TaskCore* await_resume();
 
-    std::string what() const override;
-    WaitKind kind() const noexcept override { return WaitKind::Task; }
+    WaitTarget target() const noexcept override;
     bool forward_cancel() noexcept override;
     void detach() noexcept override;
     void child_done(TaskCore& child) noexcept override;

@@ -50,6 +50,13 @@ class TaskWatcher {
     ~TaskWatcher() = default;
 };
 
+/// What a suspension waits on: its kind, the primitive's name ("queue"), or the awaited task.
+struct WaitTarget {
+    WaitKind kind = WaitKind::Other;
+    std::string_view name;
+    const TaskCore* task = nullptr;  ///< For WaitKind::Task; the name is then the task's.
+};
+
 /// The leaf awaiter a task is suspended in (a sleep, a queue get, awaiting another task...).
 class Suspension {
   public:
@@ -61,9 +68,11 @@ class Suspension {
     /// Leave the waiter list / timer heap / ready queue this suspension is linked into.
     virtual void detach() noexcept = 0;
 
-    /// What the task waits on, for traces and deadlock reports: "queue.get (empty)".
-    [[nodiscard]] virtual std::string what() const = 0;
-    [[nodiscard]] virtual WaitKind kind() const noexcept = 0;
+    /// What the task waits on, for traces and deadlock reports. Names it views must outlive the
+    /// suspension.
+    [[nodiscard]] virtual WaitTarget target() const noexcept = 0;
+    /// The same for a person: "queue.get (empty)", "task fetch-1".
+    [[nodiscard]] std::string what() const;
 
   protected:
     Suspension() = default;
@@ -169,8 +178,8 @@ class TaskCore : public RegistryLink, public TimerNode {
     void root_returned(std::exception_ptr error) noexcept;
     /// Moves the outcome out of the finished root frame's promise (TaskState<T> knows its type).
     virtual void collect(std::coroutine_handle<> root) noexcept = 0;
-    /// The value as a JSON literal for the trace's Completed event; empty when there is none.
-    [[nodiscard]] virtual std::string result_text() const { return {}; }
+    /// The value for the trace, kept before the Completed event; none when there is none.
+    [[nodiscard]] virtual Value result_value() const { return {}; }
     virtual ~TaskCore();
 
   private:
@@ -191,7 +200,6 @@ class TaskCore : public RegistryLink, public TimerNode {
     void step() noexcept;
     void finish() noexcept;
     void trace(EventType type) const;
-    void trace(EventType type, std::string detail) const;
     [[nodiscard]] std::exception_ptr error() const noexcept {
         return extras_ ? extras_->error : nullptr;
     }

@@ -1,0 +1,190 @@
+#include "view/saved_run.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "run/json_report.hpp"
+#include "run/value_json.hpp"
+
+namespace asynclab::cli {
+
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+/// A JSON value and where it is in the document, for errors that name the field.
+class Field {
+  public:
+    Field(const Json& json, std::string path) : json_(json), path_(std::move(path)) {}
+
+    [[nodiscard]] Field at(std::string_view key) const {
+        const std::string path =
+            path_.empty() ? std::string(key) : fmt::format("{}.{}", path_, key);
+        if (!json_.is_object()) throw DocumentError(fmt::format("{} should be an object", path_));
+        const auto it = json_.find(key);
+        if (it == json_.end()) throw DocumentError(fmt::format("missing field {}", path));
+        return Field(*it, path);
+    }
+    [[nodiscard]] std::vector<Field> items() const {
+        if (!json_.is_array()) throw DocumentError(fmt::format("{} should be a list", path_));
+        std::vector<Field> out;
+        for (std::size_t i = 0; i < json_.size(); ++i) {
+            out.emplace_back(json_[i], fmt::format("{}[{}]", path_, i));
+        }
+        return out;
+    }
+    [[nodiscard]] bool is_null() const { return json_.is_null(); }
+    [[nodiscard]] const Json& json() const { return json_; }
+
+    [[nodiscard]] double number() const {
+        if (!json_.is_number()) throw wrong("a number");
+        return json_.get<double>();
+    }
+    [[nodiscard]] std::int64_t integer() const {
+        if (!json_.is_number_integer()) throw wrong("a whole number");
+        return json_.get<std::int64_t>();
+    }
+    [[nodiscard]] bool boolean() const {
+        if (!json_.is_boolean()) throw wrong("true or false");
+        return json_.get<bool>();
+    }
+    [[nodiscard]] std::string text() const {
+        if (!json_.is_string()) throw wrong("a string");
+        return json_.get<std::string>();
+    }
+    /// A task id: null is none (0).
+    [[nodiscard]] std::uint32_t task() const {
+        if (is_null()) return 0;
+        const std::int64_t id = integer();
+        if (id < 0 || id > std::int64_t{UINT32_MAX}) throw wrong("a task id");
+        return static_cast<std::uint32_t>(id);
+    }
+    [[nodiscard]] Duration seconds() const { return secs(number()); }
+    /// One of an enum's names, as to_string spells them.
+    template <class Enum>
+    [[nodiscard]] Enum one_of(Enum last) const {
+        const std::string name = text();
+        for (int i = 0; i <= static_cast<int>(last); ++i) {
+            if (to_string(static_cast<Enum>(i)) == name) return static_cast<Enum>(i);
+        }
+        throw DocumentError(fmt::format("{}: '{}' is not a known value", path_, name));
+    }
+
+  private:
+    [[nodiscard]] DocumentError wrong(std::string_view expected) const {
+        return DocumentError(fmt::format("{} should be {}", path_, expected));
+    }
+    const Json& json_;
+    std::string path_;
+};
+
+TraceEvent read_event(const Field& f) {
+    TraceEvent e;
+    e.t = f.at("t_s").seconds();
+    e.task = f.at("task").task();
+    e.type = f.at("type").one_of(EventType::BreakerChanged);
+    // Names are views: the Trace keeps its own copy of each when the event is recorded, so these
+    // temporaries may go once it is.
+    switch (e.type) {
+        case EventType::Suspended:
+            e.wait = f.at("wait").one_of(WaitKind::Other);
+            break;
+        case EventType::Log:
+        case EventType::Failed:
+            e.text = f.at("detail").text();
+            break;
+        case EventType::BreakerChanged:
+            e.from = f.at("from").one_of(BreakerState::HalfOpen);
+            e.to = f.at("to").one_of(BreakerState::HalfOpen);
+            break;
+        default:
+            break;
+    }
+    return e;
+}
+
+/// The field that names an event's subject, by its type ("" when it has none).
+std::string_view name_key(EventType type) {
+    switch (type) {
+        case EventType::Suspended:
+        case EventType::BreakerChanged:
+            return "name";
+        case EventType::Log:
+            return "channel";
+        case EventType::Failed:
+            return "error_kind";
+        default:
+            return "";
+    }
+}
+
+SavedDemo read_demo(const Field& f) {
+    SavedDemo demo;
+    demo.id = f.at("id").text();
+    demo.title = f.at("title").text();
+    demo.duration = f.at("duration_s").seconds();
+    demo.interrupted = f.at("interrupted").boolean();
+    if (const Field error = f.at("error"); !error.is_null()) demo.error = error.text();
+    for (const Field& t : f.at("tasks").items()) {
+        const std::uint32_t id = t.at("id").task();
+        demo.trace.add_task(TaskInfo{.id = id,
+                                     .name = t.at("name").text(),
+                                     .parent = t.at("parent").task(),
+                                     .value = value_from_json(t.at("result").json())});
+    }
+    for (const Field& ef : f.at("events").items()) {
+        TraceEvent e = read_event(ef);
+        std::string name;
+        if (const std::string_view key = name_key(e.type); !key.empty()) name = ef.at(key).text();
+        e.name = name;
+        demo.trace.record(std::move(e));
+    }
+    const Field metrics = f.at("metrics");
+    if (!metrics.json().is_object()) throw DocumentError("demo metrics should be an object");
+    for (const auto& [name, value] : metrics.json().items())
+        demo.metrics.emplace_back(name, value_from_json(value));
+    return demo;
+}
+
+/// "line 3, column 7" of byte `offset` (counted from 1, as nlohmann's errors count it).
+std::string position(std::string_view text, std::size_t offset) {
+    const std::string_view before =
+        text.substr(0, std::min(offset > 0 ? offset - 1 : 0, text.size()));
+    const auto line = 1 + std::count(before.begin(), before.end(), '\n');
+    const auto line_start = before.rfind('\n');
+    const auto column =
+        before.size() - (line_start == std::string_view::npos ? 0 : line_start + 1) + 1;
+    return fmt::format("line {}, column {}", line, column);
+}
+
+}  // namespace
+
+SavedRun read_saved_run(std::string_view text) {
+    Json json;
+    try {
+        json = Json::parse(text);
+    } catch (const Json::parse_error& e) {
+        throw DocumentError(fmt::format("not JSON: syntax error at {}", position(text, e.byte)));
+    }
+    const Field root(json, "");
+    if (!json.is_object())
+        throw DocumentError("not a saved run: the document is not a JSON object");
+    if (!json.contains("schema")) {
+        throw DocumentError(fmt::format(
+            "missing field schema: not a document `asynclab run N --json` wrote (schema {})",
+            report_schema));
+    }
+    if (const std::int64_t schema = root.at("schema").integer(); schema != report_schema) {
+        throw DocumentError(fmt::format("schema {} is not one this asynclab reads (it reads {})",
+                                        schema, report_schema));
+    }
+    SavedRun run;
+    run.lesson = static_cast<int>(root.at("lesson").at("number").integer());
+    run.title = root.at("lesson").at("title").text();
+    run.demos_chosen = static_cast<int>(root.at("demos_chosen").integer());
+    for (const Field& demo : root.at("demos").items()) run.demos.push_back(read_demo(demo));
+    return run;
+}
+
+}  // namespace asynclab::cli
