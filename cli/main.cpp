@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <limits>
+#include <optional>
 #include <set>
 #include <system_error>
 
@@ -124,13 +125,38 @@ int usage_error(const std::string& message, const std::string& hint) {
 
 namespace {
 
+/// "--delays needs a value": CLI11 takes the word after an option as its value even when it is
+/// the next option ("run 1 --delays --clock virtual" then complains of a stray "virtual").
+std::optional<std::string> option_without_value(const CLI::App& app, int argc, char** argv) {
+    const CLI::App* command = nullptr;  // the first word that names one
+    for (int i = 1; i < argc; ++i) {
+        const std::string word = argv[i];
+        if (command == nullptr) {
+            for (const CLI::App* sub : app.get_subcommands([](const CLI::App*) { return true; }))
+                if (sub->check_name(word)) command = sub;
+            continue;
+        }
+        const bool next_is_option =
+            i + 1 == argc || std::string_view(argv[i + 1]).starts_with("--");
+        if (!word.starts_with("--") || word.find('=') != std::string::npos || !next_is_option)
+            continue;
+        const CLI::Option* option = command->get_option_no_throw(word);
+        if (option == nullptr || option->get_items_expected_min() == 0) continue;
+        return fmt::format("{} needs a value{} (see `asynclab {} --help`)", shown(word),
+                           i + 1 == argc ? "" : fmt::format(", before {}", shown(argv[i + 1])),
+                           command->get_name());
+    }
+    return std::nullopt;
+}
+
 int run_program(int argc, char** argv) {
     CLI::App app{
         "asynclab — learn async concurrency (the ideas behind Python's asyncio) by running it.\n"
         "Numbered lessons run on a real coroutine engine and draw a timeline of every task.",
         "asynclab"};
     app.set_version_flag("--version", version);
-    app.require_subcommand(1);
+    // No command: the lesson list and the next step, the first thing a new learner needs.
+    app.require_subcommand(0, 1);
     bool no_color = false;
     bool json = false;
     app.add_flag("--no-color", no_color,
@@ -248,7 +274,6 @@ int run_program(int argc, char** argv) {
         ->required()
         ->check(CLI::IsMember({"bash", "zsh"}));
 
-
     // Help and version go to std::cout, which flushes (and fails) at once: keep the reason.
     const auto print = [&app](const CLI::Error& e) {
         errno = 0;
@@ -256,6 +281,8 @@ int run_program(int argc, char** argv) {
         if (std::ferror(stdout)) output_failed(errno);
         return code;
     };
+    if (const std::optional<std::string> missing = option_without_value(app, argc, argv))
+        return usage_error(*missing, "");
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {
@@ -285,7 +312,7 @@ int run_program(int argc, char** argv) {
     if (!*run) release_stop_signals();
     try {
         const Terminal term = Terminal::detect(1, no_color);
-        if (*list) return list_command(term, json);
+        if (*list || app.get_subcommands().empty()) return list_command(term, json);
         if (*run) return run_command(run_args, term);
         if (*show) return show_command(show_lesson, show_code, json, term);
         if (*quiz) return quiz_command(quiz_args, term);

@@ -137,7 +137,13 @@ TEST_CASE("bad usage: exit 2 and one clear line on stderr") {
         {{"run", "1", "--seed", "99999999999999999999"}, "--seed: '99999999999999999999' is"},
         {{"run"}, "N"},
         {{"show", "0"}, "there is no lesson 0"},
-        {{}, "subcommand"},
+        // An option whose value is missing says so, not that the next word was unexpected.
+        {{"run", "1", "--delays", "--clock", "virtual"},
+         "--delays needs a value, before --clock (see `asynclab run --help`)"},
+        {{"run", "1", "--clock", "virtual", "--delays"},
+         "--delays needs a value (see `asynclab run --help`)"},
+        {{"quiz", "1", "--seed", "--json"},
+         "--seed needs a value, before --json (see `asynclab quiz"},
     };
     for (const Case& c : cases) {
         CAPTURE(c.args);
@@ -177,6 +183,15 @@ TEST_CASE("prose output piped is plain text: no colour codes, a timeline, the fi
     CHECK(r.out.find('\x1b') == std::string::npos);
     CHECK(r.out.find("fetch C done") != std::string::npos);
     CHECK(r.out.find("makespan") != std::string::npos);
+}
+
+TEST_CASE("asynclab with no command lists the lessons and the next step") {
+    const Result r = run_cli({});
+    CHECK(r.exit_code == 0);
+    CHECK(r.err.empty());
+    CHECK(r.out.find("1  tasks") != std::string::npos);
+    CHECK(r.out.find("Run one with `asynclab run N`") != std::string::npos);
+    CHECK(run_cli({"--no-color"}).out == r.out);
 }
 
 TEST_CASE("show and show --code") {
