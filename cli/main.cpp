@@ -179,9 +179,9 @@ int run_program(int argc, char** argv) {
         return exit_failed;
     }
     run->footer(
-        "On a terminal, run waits after each demo but the last: Enter shows the next, q stops "
-        "there\n(exit 0: a run stopped with q counts as a run of the lesson, as one with --demo "
-        "does; Ctrl-C exits 130).\n\n" +
+        "On a terminal, run waits after each demo but the last: Enter shows the next demo,\n"
+        "q stops there (exit 0, and the run counts, as one with --demo does); Ctrl-C there,\n"
+        "as anywhere in a run, stops it with exit 130.\n\n" +
         run->get_footer());
 
     int show_lesson = 0;
