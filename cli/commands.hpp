@@ -33,6 +33,7 @@ struct RunArgs {
     double speed = 1.0;
     std::uint64_t seed = 42;
     bool json = false;
+    bool no_pause = false;  ///< Never wait for Enter between demos (a non-terminal never does).
     std::optional<std::string> trace_file;
     std::vector<std::string> demos;
     /// Only those given on the command line, as typed; lessons::parse_knobs checks them.

@@ -193,6 +193,8 @@ int run_program(int argc, char** argv) {
         ->default_str("42");
     run->add_option("--demo", run_args.demos, "run only this demo (repeatable)")->type_name("ID");
     run->add_flag("--json", run_args.json, "print one JSON document instead of prose");
+    run->add_flag("--no-pause", run_args.no_pause,
+                  "do not wait for Enter between demos (only a terminal ever waits)");
     run->add_option("--trace", run_args.trace_file, "also write a Chrome trace (open in Perfetto)")
         ->type_name("FILE");
     run->add_flag("--no-color", no_color, "never use colour");
@@ -202,6 +204,11 @@ int run_program(int argc, char** argv) {
         std::fprintf(stderr, "asynclab: lesson data is broken: %s\n", e.what());
         return exit_failed;
     }
+    run->footer(
+        "On a terminal, run waits after each demo but the last: Enter shows the next demo,\n"
+        "q stops there (exit 0, and the run counts, as one with --demo does); Ctrl-C there,\n"
+        "as anywhere in a run, stops it with exit 130.\n\n" +
+        run->get_footer());
 
     int show_lesson = 0;
     bool show_code = false;

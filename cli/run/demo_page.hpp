@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "asynclab/lessons/lesson.hpp"
 #include "asynclab/trace.hpp"
@@ -23,13 +24,22 @@ namespace asynclab::cli {
 [[nodiscard]] std::string demo_heading(int shown, int total, std::string_view id,
                                        std::string_view title, const Terminal& term);
 
-/// The live line of a log or a breaker change: "   0.500 s  w0          w0 handled 3". Other
-/// events are no line: "".
+/// "  Watch for: …", dimmed: the demo's watch line, cut to the terminal's width.
+[[nodiscard]] std::string watch_line(std::string_view text, const Terminal& term);
+
+/// `text` in at most `width` columns, an ellipsis marking the cut.
+[[nodiscard]] std::string cut_to_width(std::string_view text, int width, bool unicode);
+
+/// The live line of a log or a breaker change: "   0.500 s  w0          w0 handled 3", wrapped
+/// under its text when wider than the terminal. Other events are no line: "".
 [[nodiscard]] std::string live_line(const TraceEvent& e, const Trace& trace, const Terminal& term);
 
 /// What follows a demo: its timeline, then its figures — or that it was interrupted, or failed.
+/// A `watch` line (the demo's, filled in; `run` has it, a saved run does not) goes just above the
+/// timeline.
 [[nodiscard]] std::string demo_result(const TraceReading& reading, bool interrupted,
                                       const std::optional<std::string>& error,
-                                      const lessons::Metrics& metrics, const Terminal& term);
+                                      const lessons::Metrics& metrics, const Terminal& term,
+                                      std::string_view watch = {});
 
 }  // namespace asynclab::cli

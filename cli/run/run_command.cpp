@@ -2,6 +2,12 @@
 // then draw its timeline, its figures and its takeaway. Or, with --json, one JSON document.
 #include <fmt/format.h>
 
+#include <poll.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
 #include <cmath>
 #include <cstdio>
 #include <fstream>
@@ -15,6 +21,7 @@
 #include "run/demo_page.hpp"
 #include "run/interrupt.hpp"
 #include "run/json_report.hpp"
+#include "terminal/text.hpp"
 #include "terminal/text_wrap.hpp"
 
 namespace asynclab::cli {
@@ -64,6 +71,76 @@ void write_trace_file(const std::string& path, const lessons::LessonRun& run,
     if (!out) throw std::runtime_error(fmt::format("--trace: cannot write {}", path));
 }
 
+/// The chosen demos' ids, in the lesson's order, each once (as run_lesson runs them).
+std::vector<std::string> chosen_demos(const lessons::Lesson& lesson,
+                                      const std::vector<std::string>& only) {
+    std::vector<std::string> ids;
+    for (const auto& d : lesson.demos) {
+        if (only.empty() || std::find(only.begin(), only.end(), d.id) != only.end())
+            ids.push_back(d.id);
+    }
+    return ids;
+}
+
+/// Standard input put in non-canonical mode without echo while the prompt waits, so one key
+/// answers it; Ctrl-C still raises SIGINT (ISIG stays on). Restored however the wait ends.
+class SingleKeys {
+  public:
+    SingleKeys() : active_(::tcgetattr(STDIN_FILENO, &saved_) == 0) {
+        if (!active_) return;
+        termios raw = saved_;
+        raw.c_lflag &= ~static_cast<tcflag_t>(ICANON | ECHO);
+        raw.c_cc[VMIN] = 1;
+        raw.c_cc[VTIME] = 0;
+        ::tcsetattr(STDIN_FILENO, TCSANOW, &raw);
+    }
+    SingleKeys(const SingleKeys&) = delete;
+    SingleKeys& operator=(const SingleKeys&) = delete;
+    ~SingleKeys() {
+        if (active_) ::tcsetattr(STDIN_FILENO, TCSANOW, &saved_);
+    }
+
+  private:
+    termios saved_{};
+    bool active_ = false;
+};
+
+enum class Next { Demo, Stop };
+
+/// "Enter: next demo · q: stop here", answered by one key. A stop signal ends the wait at once
+/// (the read is polled, never blocked on): the runner then reports the run as interrupted. The
+/// end of input stops as q does.
+Next wait_for_next(const Terminal& term) {
+    const std::string prompt =
+        term.unicode ? "Enter: next demo · q: stop here" : "Enter: next demo - q: stop here";
+    Next next = Next::Demo;
+    {
+        const SingleKeys keys;
+        // Keys pressed while the demo ran were not an answer to this prompt.
+        ::tcflush(STDIN_FILENO, TCIFLUSH);
+        fmt::print("{}", term.paint(prompt, Style::Dim));
+        std::fflush(stdout);
+        for (;;) {
+            if (stop_requested().load(std::memory_order_relaxed)) break;
+            pollfd in{STDIN_FILENO, POLLIN, 0};
+            if (::poll(&in, 1, 100) <= 0) continue;  // a timeout, or EINTR from the signal
+            char key = 0;
+            const ssize_t n = ::read(STDIN_FILENO, &key, 1);
+            if (n < 0 && errno == EINTR) continue;
+            // The end of input, or a terminal gone: nobody is left to press Enter.
+            if (n <= 0 || key == 'q' || key == 'Q' || key == '\x04') {
+                next = Next::Stop;
+                break;
+            }
+            if (key == '\n' || key == '\r') break;
+        }
+    }
+    // The prompt is gone once answered: what follows reads as one page.
+    fmt::print("\r{:{}}\r", "", display_width(prompt));
+    std::fflush(stdout);
+    return next;
+}
+
 }  // namespace
 
 int run_command(const RunArgs& args, const Terminal& term) {
@@ -88,15 +165,19 @@ int run_command(const RunArgs& args, const Terminal& term) {
         if (!probe) throw UsageError(fmt::format("--trace: cannot write {}", *args.trace_file));
     }
 
+    const std::vector<std::string> ids = chosen_demos(lesson, args.demos);
+    // Only a person at a terminal is asked: a pipe, a file or a script never waits.
+    const bool pause =
+        !args.json && !args.no_pause && ::isatty(STDIN_FILENO) == 1 && ::isatty(STDOUT_FILENO) == 1;
     lessons::RunHooks hooks;
     if (!args.json) {
         fmt::print("{}", lesson_heading(lesson.number, text.title, term));
         fmt::print("{}\n", wrap_paragraphs(text.intro, term.width));
-        const int total =
-            static_cast<int>(args.demos.empty() ? lesson.demos.size() : args.demos.size());
+        const int total = static_cast<int>(ids.size());
         hooks.before_demo = [&, total, shown = 0](const lessons::DemoSpec& spec) mutable {
             const lessons::DemoText* words = text.demo(spec.id);
-            fmt::print("{}", demo_heading(++shown, total, spec.id, words ? words->title : "", term));
+            fmt::print("{}",
+                       demo_heading(++shown, total, spec.id, words ? words->title : "", term));
             if (words != nullptr) {
                 const std::string explain =
                     lessons::fill_prose(words->explain, lessons::prose_lookup(knobs, lesson));
@@ -110,18 +191,37 @@ int run_command(const RunArgs& args, const Terminal& term) {
             std::fflush(stdout);
         };
         hooks.after_demo = [&](const lessons::DemoRun& demo) {
+            // What to look for, again, where the learner's eyes are: just above the timeline.
+            const lessons::DemoText* words = text.demo(demo.spec->id);
+            const std::string watch =
+                words != nullptr
+                    ? lessons::fill_prose(words->watch, lessons::prose_lookup(knobs, lesson))
+                    : "";
             fmt::print("{}", demo_result(read_trace(demo.trace, demo.duration), demo.interrupted,
-                                         demo.error, demo.metrics, term));
+                                         demo.error, demo.metrics, term, watch));
             if (demo.interrupted || demo.error) return;
             // The takeaway speaks of this run's own figures, at whatever knobs were turned.
-            if (const lessons::DemoText* words = text.demo(demo.spec->id)) {
+            if (words != nullptr) {
                 const std::string takeaway = lessons::fill_prose(
                     words->takeaway, lessons::prose_lookup(demo, knobs, lesson));
                 fmt::print("{}\n", wrap_paragraphs(takeaway, term.width, 2));
             }
         };
     }
-    const lessons::LessonRun run = lessons::run_lesson(lesson, knobs, options, hooks);
+    // One demo at a time through the runner, so that the learner can stop between two. Each demo
+    // runs on a fresh loop from the same seed either way: the run is the same as one call.
+    lessons::LessonRun run{.lesson = &lesson, .knobs = knobs, .options = options, .demos = {}};
+    for (std::size_t i = 0; i < ids.size(); ++i) {
+        lessons::RunOptions one = options;
+        one.only_demos = {ids[i]};
+        lessons::LessonRun part = lessons::run_lesson(lesson, knobs, one, hooks);
+        for (lessons::DemoRun& d : part.demos) run.demos.push_back(std::move(d));
+        if (part.interrupted) {
+            run.interrupted = true;
+            break;
+        }
+        if (pause && i + 1 < ids.size() && wait_for_next(term) == Next::Stop) break;
+    }
 
     if (run.interrupted && !args.json) {
         const bool in_demo = !run.demos.empty() && run.demos.back().interrupted;

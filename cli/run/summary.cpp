@@ -4,6 +4,10 @@
 
 #include <algorithm>
 #include <string_view>
+#include <vector>
+
+#include "run/demo_page.hpp"
+#include "terminal/text.hpp"
 
 namespace asynclab::cli {
 
@@ -40,7 +44,7 @@ const Value* field(const ValueRecord& record, std::string_view name) {
     return nullptr;
 }
 
-std::string value_text(const Value& v, Unit unit) {
+std::string scalar_text(const Value& v, Unit unit) {
     if (const auto* b = v.get_if<bool>()) return *b ? "yes" : "no";
     const auto* i = v.get_if<std::int64_t>();
     if (i != nullptr || v.get_if<double>() != nullptr) {
@@ -55,29 +59,82 @@ std::string value_text(const Value& v, Unit unit) {
         }
     }
     if (const auto* s = v.get_if<std::string>()) return *s;
-    if (const auto* list = v.get_if<ValueList>()) {
-        // A list of records (lesson 6's state changes) reads best one per line.
-        const char* sep = !list->empty() && list->front().get_if<ValueRecord>() ? "\n" : ", ";
-        std::string out;
-        for (const auto& item : *list) out += (out.empty() ? "" : sep) + value_text(item, unit);
-        return out.empty() ? "none" : out;
+    return "null";  // none
+}
+
+std::string value_text(const Value& v, Unit unit, int width, bool unicode);
+
+/// A list in one line of at most `width` columns: as many items as fit, then "… (N items)".
+std::string list_text(const ValueList& list, Unit unit, int width, bool unicode) {
+    if (list.empty()) return "none";
+    std::vector<std::string> items;
+    for (const auto& item : list) items.push_back(value_text(item, unit, width, unicode));
+    std::string all;
+    for (const auto& item : items) all += (all.empty() ? "" : ", ") + item;
+    if (display_width(all) <= width) return all;
+    const std::string more = fmt::format("{} ({} {})", unicode ? "…" : "...", list.size(),
+                                         list.size() == 1 ? "item" : "items");
+    std::string head;
+    for (const auto& item : items) {
+        const std::string longer = head + item + ", ";
+        if (display_width(longer) + display_width(more) > width) break;
+        head = longer;
     }
+    return cut_to_width(head + more, width, unicode);
+}
+
+/// One value, in one line of at most `width` columns.
+std::string value_text(const Value& v, Unit unit, int width, bool unicode) {
+    if (const auto* list = v.get_if<ValueList>()) return list_text(*list, unit, width, unicode);
     if (const auto* record = v.get_if<ValueRecord>()) {
         const Value* t = field(*record, "t_s");
         const Value* from = field(*record, "from");
         const Value* to = field(*record, "to");
-        if (t != nullptr && from != nullptr && to != nullptr) {
-            return fmt::format("{} {} -> {}", value_text(*t, Unit::Seconds),
-                               value_text(*from, Unit::None), value_text(*to, Unit::None));
-        }
         std::string out;
-        for (const auto& [k, item] : *record) {
-            out +=
-                fmt::format("{}{}: {}", out.empty() ? "" : "; ", k, value_text(item, unit_of(k)));
+        if (t != nullptr && from != nullptr && to != nullptr) {
+            out = fmt::format("{} {} -> {}", scalar_text(*t, Unit::Seconds),
+                              scalar_text(*from, Unit::None), scalar_text(*to, Unit::None));
+        } else {
+            for (const auto& [k, item] : *record)
+                out += fmt::format("{}{}: {}", out.empty() ? "" : "; ", k,
+                                   value_text(item, unit_of(k), width, unicode));
         }
-        return out;
+        return cut_to_width(out, width, unicode);
     }
-    return "null";  // none
+    return cut_to_width(scalar_text(v, unit), width, unicode);
+}
+
+/// Most lines one figure takes: a longer list of records ends in "… (N items)".
+constexpr std::size_t max_value_lines = 8;
+
+/// A figure's lines, each at most `width` columns: one, or for a list of records (lesson 6's
+/// state changes) one per record, or for a record too wide for a line (lesson 3's handled_by
+/// at a thousand items) one per field.
+std::vector<std::string> value_lines(const Value& v, Unit unit, int width, bool unicode) {
+    std::vector<std::string> lines;
+    const auto* list = v.get_if<ValueList>();
+    if (list != nullptr && !list->empty() && list->front().get_if<ValueRecord>() != nullptr) {
+        for (const auto& item : *list) {
+            if (lines.size() + 1 == max_value_lines && list->size() > max_value_lines) {
+                lines.push_back(fmt::format("{} ({} items)", unicode ? "…" : "...", list->size()));
+                break;
+            }
+            lines.push_back(value_text(item, unit, width, unicode));
+        }
+        return lines;
+    }
+    const auto* record = v.get_if<ValueRecord>();
+    if (record != nullptr && !field(*record, "t_s")) {
+        const std::string one = value_text(v, unit, width * 4, unicode);
+        if (display_width(one) <= width) return {one};
+        for (const auto& [k, item] : *record) {
+            const std::string key = fmt::format("{}: ", k);
+            lines.push_back(key +
+                            value_text(item, unit_of(k), width - display_width(key), unicode));
+        }
+        return lines;
+    }
+    return {value_text(v, unit, width, unicode)};
 }
 
 }  // namespace
@@ -85,14 +142,15 @@ std::string value_text(const Value& v, Unit unit) {
 std::string render_summary(const lessons::Metrics& metrics, const Terminal& term) {
     std::size_t width = 0;
     for (const auto& [key, v] : metrics) width = std::max(width, label(key).size());
+    // Figures take the rest of the line; full lists are in --json.
+    const int room = std::max(16, term.width - static_cast<int>(width) - 4);
     std::string out;
     for (const auto& [key, v] : metrics) {
-        std::string text = value_text(v, unit_of(key));
-        for (std::size_t at = text.find('\n'); at != std::string::npos; at = text.find('\n', at)) {
-            text.insert(at + 1, width + 4, ' ');
-            at += width + 5;
+        const std::vector<std::string> lines = value_lines(v, unit_of(key), room, term.unicode);
+        for (std::size_t i = 0; i < lines.size(); ++i) {
+            out += fmt::format("  {:<{}}  {}\n", i == 0 ? label(key) : "", width,
+                               term.paint(lines[i], Style::Accent));
         }
-        out += fmt::format("  {:<{}}  {}\n", label(key), width, term.paint(text, Style::Accent));
     }
     return out;
 }

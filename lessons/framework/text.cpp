@@ -328,8 +328,12 @@ LessonText parse_lesson_text(std::string_view file, std::string_view toml_text) 
         if (table == nullptr)
             top.fail(node.source(), fmt::format("demo.{} must be a table", id.str()));
         const Reader d(file, *table, node.source());
-        text.demos.push_back(DemoText{std::string(id.str()), d.text("title"), d.text("explain"),
-                                      d.text("takeaway")});
+        DemoText demo{std::string(id.str()), d.text("title"), d.text("explain"), d.text("takeaway"),
+                      d.text("watch", false)};
+        // It is drawn as one line cut to the terminal: a second line would be lost.
+        if (demo.watch.find('\n') != std::string::npos)
+            d.fail(table->get("watch")->source(), "'watch' must be one line");
+        text.demos.push_back(std::move(demo));
     }
     text.knobs = parse_knob_table(top, doc);
     if (const toml::node* questions = doc.get("question")) {

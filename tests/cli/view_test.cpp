@@ -36,8 +36,8 @@ void write_file(const std::string& path, const std::string& text) {
     std::ofstream(path, std::ios::binary) << text;
 }
 
-/// `run`'s page without the lesson's prose (its introduction, each demo's explanation and
-/// takeaway, filled in from the knobs and the run's figures), which a saved run does not carry:
+/// `run`'s page without the lesson's prose (its introduction, each demo's explanation, watch line
+/// and takeaway, filled in from the knobs and the run's figures), which a saved run does not carry:
 /// what `view` must print.
 std::string without_prose(std::string page, int number, const Args& knob_args) {
     const lessons::Lesson& lesson = *lessons::find_lesson(number);
@@ -60,6 +60,11 @@ std::string without_prose(std::string page, int number, const Args& knob_args) {
         cut(cli::wrap_paragraphs(
                 lessons::fill_prose(demo->explain, lessons::prose_lookup(knobs, lesson)), 80, 2) +
             "\n");
+        // The watch line above the timeline (short enough never to be cut at 80 columns).
+        if (!demo->watch.empty()) {
+            cut("  " + lessons::fill_prose(demo->watch, lessons::prose_lookup(knobs, lesson)) +
+                "\n");
+        }
         const lessons::DemoRun run = lessons::run_demo(lesson, spec, knobs, {});
         cut(cli::wrap_paragraphs(
                 lessons::fill_prose(demo->takeaway, lessons::prose_lookup(run, knobs, lesson)), 80,

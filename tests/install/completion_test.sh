@@ -40,7 +40,7 @@ expect 'asynclab quiz 5' '5'
 expect 'asynclab list ' '--help|-h|--json'
 # After `run N`, lesson N's knobs and no other lesson's.
 expect 'asynclab run 3 --w' '--workers|--work'
-expect 'asynclab run 5 --' '--help|--clock|--speed|--seed|--demo|--json|--trace|--no-color|--jobs|--block|--pool|--tick'
+expect 'asynclab run 5 --' '--help|--clock|--speed|--seed|--demo|--json|--no-pause|--trace|--no-color|--jobs|--block|--pool|--tick'
 expect 'asynclab run 1 --ma' ''
 expect 'asynclab show 3 --w' ''
 # --demo offers lesson N's demo ids, wherever N stands.

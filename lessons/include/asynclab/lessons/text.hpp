@@ -24,6 +24,9 @@ struct DemoText {
     std::string title;
     std::string explain;   ///< Shown before the demo runs.
     std::string takeaway;  ///< Shown after its summary.
+    /// One line repeated just above the timeline, so what to look for is on screen with it.
+    /// Optional (empty: none); takes the explanation's placeholders.
+    std::string watch;
 };
 
 /// How a predict question draws one knob's value from the quiz's seeded generator.
