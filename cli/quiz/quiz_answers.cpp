@@ -10,6 +10,7 @@
 #include <cmath>
 #include <utility>
 
+#include "asynclab/lessons/trim_split.hpp"
 #include "commands.hpp"
 #include "quiz/quiz.hpp"
 #include "terminal/echo.hpp"
@@ -37,7 +38,7 @@ std::string ascii_separators(std::string_view typed) {
 
 /// A typed word the way the run spells it: yes and no stand for their synonyms.
 std::string canonical_word(std::string_view word) {
-    std::string w = lower(trim(word));
+    std::string w = lower(lessons::trim(word));
     if (w == "y" || w == "true" || w == "是") return "yes";
     if (w == "n" || w == "false" || w == "否") return "no";
     return w;
@@ -77,7 +78,7 @@ std::optional<Answer> read_letters(const QuizQuestion& q, std::string_view typed
         }
         if (raw < 'a' || raw > last_letter(q)) {
             problem = fmt::format("'{}' is not one of the choices: type a letter from a to {}",
-                                  shown(trim(typed)), last_letter(q));
+                                  shown(lessons::trim(typed)), last_letter(q));
             return std::nullopt;
         }
         a.letters.push_back(raw - 'a');
@@ -113,7 +114,7 @@ std::optional<double> unit_factor(const std::string& question_unit, const std::s
 std::optional<Answer> read_number(const QuizQuestion& q, std::string_view typed,
                                   std::string& problem) {
     const std::string unit = q.unit();
-    std::string_view s = trim(typed);
+    std::string_view s = lessons::trim(typed);
     if (s.starts_with('+')) s.remove_prefix(1);
     if (s.find(',') != std::string_view::npos) {
         std::string dotted(s);
@@ -130,8 +131,8 @@ std::optional<Answer> read_number(const QuizQuestion& q, std::string_view typed,
         problem = fmt::format("type a number, like {}", example);
         return std::nullopt;
     }
-    const std::string rest =
-        lower(trim(std::string_view(end, static_cast<std::size_t>(s.data() + s.size() - end))));
+    const std::string rest = lower(
+        lessons::trim(std::string_view(end, static_cast<std::size_t>(s.data() + s.size() - end))));
     const std::optional<double> factor = unit_factor(unit, rest);
     if (!factor) {
         problem = fmt::format("'{}' is not a unit I know here: answer in {}", shown(rest),
@@ -156,7 +157,7 @@ std::optional<Answer> read_order(const QuizQuestion& q, std::string_view typed,
 }
 
 std::optional<Answer> read_word(std::string_view typed, std::string& problem) {
-    const std::string_view w = trim(typed);
+    const std::string_view w = lessons::trim(typed);
     if (w.empty() || w.find_first_of(" \t,") != std::string_view::npos) {
         problem = "type one word";
         return std::nullopt;
@@ -220,7 +221,7 @@ std::vector<Answer> read_answer_list(const Quiz& quiz, std::string_view typed_li
     // Orders take '>' in a list, since commas part the answers.
     const std::string ascii = ascii_separators(typed_list);
     std::string_view list = ascii;
-    const std::vector<std::string_view> entries = split(list, ',');
+    const std::vector<std::string_view> entries = lessons::split(list, ',');
     const std::size_t n = quiz.questions.size();
     if (entries.size() != n) {
         throw UsageError(fmt::format(

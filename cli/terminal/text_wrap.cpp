@@ -3,6 +3,7 @@
 #include <sstream>
 #include <vector>
 
+#include "asynclab/lessons/trim_split.hpp"
 #include "terminal/text.hpp"
 
 namespace asynclab::cli {
@@ -14,7 +15,7 @@ std::vector<std::string> paragraphs(std::string_view text) {
     std::string current;
     std::istringstream lines{std::string(text)};
     for (std::string line; std::getline(lines, line);) {
-        if (trim(line).empty()) {
+        if (lessons::trim(line).empty()) {
             if (!current.empty()) out.push_back(std::move(current));
             current.clear();
             continue;

@@ -14,6 +14,7 @@
 #include <string>
 #include <thread>
 
+#include "loop_internals.hpp"
 #include "uv_state.hpp"
 
 namespace asynclab {
@@ -116,19 +117,19 @@ void work_on_pool_thread(uv_work_t* req) {
     if (job.traced) job.started_ns = uv_hrtime();
     if (job.thread_sleep > Duration::zero()) std::this_thread::sleep_for(job.thread_sleep);
     job.run();
-    job.loop->pool_job_finished_off_thread();
+    detail::LoopInternals::pool_job_finished_off_thread(*job.loop);
 }
 
 void after_work(uv_work_t* req, int status) {
     auto& job = *static_cast<PoolJob*>(req->data);
     Loop& loop = *job.loop;
-    loop.pool_job_delivered();
+    detail::LoopInternals::pool_job_delivered(loop);
     if (status == UV_ECANCELED) {
         // Removed from the queue by uv_cancel: it never ran, and its task was told at the time.
         delete &job;
         return;
     }
-    loop.pool_job_acknowledged();
+    detail::LoopInternals::pool_job_acknowledged(loop);
     if (job.traced) log_started(job, loop.time_at(job.started_ns));
     job_over(job);
 }
@@ -139,22 +140,22 @@ void submit_to_pool(Loop& loop, PoolJob& job) {
     uv_work_t* req = new (job.uv_request) uv_work_t{};
     req->data = &job;
     job.stage = PoolJob::Stage::Running;
-    loop.pool_job_started();
+    detail::LoopInternals::pool_job_started(loop);
     // Fails only without a work callback.
-    uv_queue_work(&loop.uv().loop, req, &work_on_pool_thread, &after_work);
+    uv_queue_work(&detail::LoopInternals::uv(loop).loop, req, &work_on_pool_thread, &after_work);
 }
 
 // --- the simulated pool -----------------------------------------------------------------------
 
 /// Threads free and jobs waiting: each job starts, to end its declared duration later.
 void start_simulated_jobs(Loop& loop) {
-    detail::PoolState& pool = loop.pool_state();
+    detail::PoolState& pool = detail::LoopInternals::pool_state(loop);
     while (pool.busy < loop.pool_size() && !pool.waiting.empty()) {
         auto& job = static_cast<PoolJob&>(*pool.waiting.pop_front());
         ++pool.busy;
         job.stage = PoolJob::Stage::Running;
         log_started(job);
-        loop.add_timer(job, loop.now() + *job.declared);
+        detail::LoopInternals::add_timer(loop, job, loop.now() + *job.declared);
     }
 }
 
@@ -163,7 +164,7 @@ void on_simulated_end(detail::ReadyNode& node) noexcept {
     auto& job = static_cast<PoolJob&>(static_cast<detail::TimerNode&>(node));
     Loop& loop = *job.loop;
     job.run();
-    --loop.pool_state().busy;
+    --detail::LoopInternals::pool_state(loop).busy;
     job_over(job);
     start_simulated_jobs(loop);
 }
@@ -193,16 +194,17 @@ void block_loop(Duration d) {
     if (d <= Duration::zero()) return;
     // Jobs awaited earlier in this turn go to the pool first, so they run while the loop is held
     // — as they would in asyncio, where run_in_executor submits at once.
-    if (!loop.pool_state().unsubmitted.empty()) loop.submit_pool_jobs();
+    if (!detail::LoopInternals::pool_state(loop).unsubmitted.empty())
+        detail::LoopInternals::submit_pool_jobs(loop);
     if (loop.clock() == ClockMode::Virtual) {
-        loop.advance_virtual(d);
+        detail::LoopInternals::advance_virtual(loop, d);
     } else {
         std::this_thread::sleep_for(scaled(d, loop.speed()));
     }
 }
 
 void Loop::submit_pool_jobs() {
-    while (detail::TimerNode* node = pool_state_.unsubmitted.pop_front()) {
+    while (detail::TimerNode* node = pool_state_->unsubmitted.pop_front()) {
         submit_to_pool(*this, static_cast<detail::PoolJob&>(*node));
     }
 }
@@ -211,7 +213,7 @@ namespace detail {
 
 PoolState::~PoolState() {
     // Simulated jobs still running for cancelled tasks when their loop goes: their end never comes.
-    orphans.for_each([](OrphanLink& link) { delete &static_cast<PoolJob&>(link); });
+    orphans.for_each([](PoolOrphanLink& link) { delete &static_cast<PoolJob&>(link); });
 }
 
 PoolJob::PoolJob(std::optional<Duration> declared_duration) noexcept
@@ -219,9 +221,9 @@ PoolJob::PoolJob(std::optional<Duration> declared_duration) noexcept
 }
 
 PoolJob::~PoolJob() {
-    if (PoolState::OrphanLink::linked()) PoolState::OrphanLink::unlink();
+    if (PoolOrphanLink::linked()) PoolOrphanLink::unlink();
     if (in_heap()) {
-        loop->remove_timer(*this);
+        detail::LoopInternals::remove_timer(*loop, *this);
     } else if (TimerNode::linked()) {
         TimerNode::unlink();
     }
@@ -234,16 +236,17 @@ void ExecutorWait::await_suspend(std::coroutine_handle<> h) {
     job.loop = &loop;
     job.waiter = this;
     job.task = task_->id();
-    job.number = loop.pool_state().next_job++;
+    job.number = detail::LoopInternals::pool_state(loop).next_job++;
     job.traced = loop.trace() != nullptr;
     log(job, "queued");
     job.stage = PoolJob::Stage::Queued;
     if (job.declared && loop.clock() == ClockMode::Virtual) {
         job.simulated = true;
-        loop.pool_state().waiting.push_back(&job);
+        detail::LoopInternals::pool_state(loop).waiting.push_back(&job);
         start_simulated_jobs(loop);
     } else {
-        loop.pool_state().unsubmitted.push_back(&job);  // to libuv at the end of this turn
+        detail::LoopInternals::pool_state(loop).unsubmitted.push_back(
+            &job);  // to libuv at the end of this turn
     }
 }
 
@@ -260,7 +263,7 @@ void ExecutorWait::detach() noexcept {
         return;
     }
     if (job.simulated) {
-        job.loop->pool_state().orphans.push_back(&job);
+        detail::LoopInternals::pool_state(*job.loop).orphans.push_back(&job);
     } else if (uv_cancel(reinterpret_cast<uv_req_t*>(request(job))) == 0) {
         log(job, "cancelled before it started: removed from the queue");
         static_cast<void>(job_.release());  // after_work frees it

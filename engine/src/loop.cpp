@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "asynclab/errors.hpp"
+#include "pool_state.hpp"
 #include "uv_state.hpp"
 
 namespace asynclab {
@@ -50,7 +51,10 @@ class RunningScope {
 }  // namespace
 
 Loop::Loop(LoopOptions options)
-    : options_(options), uv_(std::make_unique<Uv>()), random_(options.seed) {
+    : options_(options),
+      uv_(std::make_unique<Uv>()),
+      random_(options.seed),
+      pool_state_(std::make_unique<detail::PoolState>()) {
     if (!(options_.speed > 0.0) || !std::isfinite(options_.speed)) {
         throw ValueError(fmt::format("speed must be a positive number, not {}", options_.speed));
     }
@@ -265,7 +269,7 @@ bool Loop::turn() {
     }
     fire_due_timers();
     run_ready();
-    if (!pool_state_.unsubmitted.empty()) submit_pool_jobs();
+    if (!pool_state_->unsubmitted.empty()) submit_pool_jobs();
     return true;
 }
 

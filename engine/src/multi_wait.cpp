@@ -2,6 +2,7 @@
 
 #include "asynclab/errors.hpp"
 #include "asynclab/loop.hpp"
+#include "loop_internals.hpp"
 
 namespace asynclab::detail {
 
@@ -40,7 +41,7 @@ void MultiWait::await_suspend(std::coroutine_handle<> h) {
         task_->waiting_on = nullptr;
         throw;
     }
-    if (timeout_) loop.add_timer(*this, loop.now() + *timeout_);
+    if (timeout_) detail::LoopInternals::add_timer(loop, *this, loop.now() + *timeout_);
 }
 
 void MultiWait::watch_with_node(std::size_t index) {
@@ -52,7 +53,7 @@ void MultiWait::watch_with_node(std::size_t index) {
     // finished asyncio future does.
     if (child.done()) {
         w.status = child.status();
-        task_->loop()->schedule(w);
+        detail::LoopInternals::schedule(*task_->loop(), w);
     } else {
         child.add_done_waiter(w);
     }
@@ -72,7 +73,7 @@ void MultiWait::Watch::on_done(DoneWaiter& w) noexcept {
     auto& watch = static_cast<Watch&>(w);
     MultiWait& owner = *watch.owner;
     watch.status = owner.children_[owner.index_of(watch)].status();
-    owner.task_->loop()->schedule(watch);
+    detail::LoopInternals::schedule(*owner.task_->loop(), watch);
 }
 
 void MultiWait::Watch::on_fire(ReadyNode& n) noexcept {
@@ -131,7 +132,7 @@ bool MultiWait::forward_cancel() noexcept {
 
 void MultiWait::detach() noexcept {
     if (in_heap()) {
-        task_->loop()->remove_timer(*this);
+        detail::LoopInternals::remove_timer(*task_->loop(), *this);
     } else if (TimerNode::linked()) {
         TimerNode::unlink();
     }

@@ -8,6 +8,7 @@
 #include "asynclab/errors.hpp"
 #include "asynclab/loop.hpp"
 #include "asynclab/task.hpp"
+#include "loop_internals.hpp"
 
 namespace asynclab::detail {
 
@@ -20,7 +21,7 @@ bool Suspension::begin(std::coroutine_handle<> h) {
     if (loop.trace() != nullptr) loop.record_wait(target());
     if (task_->must_cancel) {
         // asyncio cancels the future such an await yields at once: the task comes straight back.
-        loop.schedule(*task_);
+        detail::LoopInternals::schedule(loop, *task_);
         return false;
     }
     task_->waiting_on = this;
@@ -34,7 +35,7 @@ std::string Suspension::what() const {
 
 void Suspension::wake() noexcept {
     task_->waiting_on = nullptr;
-    task_->loop()->schedule(*task_);
+    detail::LoopInternals::schedule(*task_->loop(), *task_);
 }
 
 bool Suspension::cancel_pending() const noexcept {
@@ -138,7 +139,7 @@ bool TaskCore::cancel() noexcept {
 void TaskCore::cancel_here() noexcept {
     if (waiting_on != nullptr) {
         std::exchange(waiting_on, nullptr)->detach();
-        loop_->schedule(*this);
+        detail::LoopInternals::schedule(*loop_, *this);
     }
     must_cancel = true;
 }
@@ -170,8 +171,9 @@ void TaskCore::throw_not_completed() {
 void TaskCore::release() noexcept {
     if (--refs_ > 0) return;
     if (status_ == TaskStatus::Failed && !retrieved_ && loop_ != nullptr) {
-        loop_->report(fmt::format("Task exception was never retrieved: task {} failed with {}",
-                                  name(), describe(error())));
+        detail::LoopInternals::report(
+            *loop_, fmt::format("Task exception was never retrieved: task {} failed with {}",
+                                name(), describe(error())));
     }
     if (RegistryLink::linked()) RegistryLink::unlink();
     delete this;
@@ -203,7 +205,7 @@ void TaskCore::unwatch(TaskWatcher& w) noexcept {
 
 void TaskCore::queue_report() noexcept {
     fire = &report_to_watcher;
-    loop_->schedule(*this);
+    detail::LoopInternals::schedule(*loop_, *this);
 }
 
 void TaskCore::report_to_watcher(ReadyNode& self) noexcept {
@@ -213,7 +215,7 @@ void TaskCore::report_to_watcher(ReadyNode& self) noexcept {
 
 void TaskCore::start(std::coroutine_handle<> frame) noexcept {
     frame_ = resume_point = frame;
-    loop_->schedule(*this);
+    detail::LoopInternals::schedule(*loop_, *this);
 }
 
 void TaskCore::root_returned(std::exception_ptr error) noexcept {
@@ -232,7 +234,7 @@ void TaskCore::run_step(ReadyNode& self) noexcept {
 
 void TaskCore::sleep_until(Duration deadline) {
     fire = &on_sleep_timer;
-    loop_->add_timer(*this, deadline);
+    detail::LoopInternals::add_timer(*loop_, *this, deadline);
 }
 
 void TaskCore::on_sleep_timer(ReadyNode& self) noexcept {
@@ -240,12 +242,12 @@ void TaskCore::on_sleep_timer(ReadyNode& self) noexcept {
     auto& task = static_cast<TaskCore&>(static_cast<TimerNode&>(self));
     task.fire = &run_step;
     task.waiting_on = nullptr;
-    task.loop_->schedule(task);
+    detail::LoopInternals::schedule(*task.loop_, task);
 }
 
 void TaskCore::stop_sleeping() noexcept {
     if (in_heap()) {
-        loop_->remove_timer(*this);
+        detail::LoopInternals::remove_timer(*loop_, *this);
     } else if (fire == &on_sleep_timer && TimerNode::linked()) {
         TimerNode::unlink();  // fired, its turn not yet come
     }
@@ -266,13 +268,13 @@ void TaskCore::step() noexcept {
         trace(EventType::Resumed);
     }
     if (!returned_) {
-        loop_->set_current(this);
+        detail::LoopInternals::set_current(*loop_, this);
         std::coroutine_handle<> frame = resume_point;
         do {
             frame.resume();
             frame = std::exchange(next_frame, {});
         } while (frame);
-        loop_->set_current(nullptr);
+        detail::LoopInternals::set_current(*loop_, nullptr);
         if (frame_.done()) collect(frame_);  // the root frame reached its final suspend
     }
     if (returned_) {
@@ -312,7 +314,7 @@ void TaskCore::finish() noexcept {
             }
             break;
     }
-    loop_->task_finished();
+    detail::LoopInternals::task_finished(*loop_);
     // Told in the order they began to wait; a watcher came when no one else waited, so first.
     if (watcher_ != nullptr) queue_report();
     // The waiters move to a plain list first, so that one of them leaving while another is told

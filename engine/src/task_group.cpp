@@ -1,6 +1,7 @@
 #include "asynclab/task_group.hpp"
 
 #include "asynclab/loop.hpp"
+#include "loop_internals.hpp"
 
 namespace asynclab {
 
@@ -58,7 +59,7 @@ TaskGroup::Watch::Watch(TaskGroup& g, detail::TaskCore& c) noexcept
 
 void TaskGroup::Watch::on_done(detail::DoneWaiter& w) noexcept {
     auto& watch = static_cast<Watch&>(w);
-    watch.child->loop()->schedule(watch);
+    detail::LoopInternals::schedule(*watch.child->loop(), watch);
 }
 
 void TaskGroup::Watch::on_fire(detail::ReadyNode& n) noexcept {

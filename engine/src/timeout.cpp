@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "asynclab/loop.hpp"
+#include "loop_internals.hpp"
 
 namespace asynclab::detail {
 
@@ -12,12 +13,12 @@ TimeoutScope::TimeoutScope(Duration delay)
     task_ = loop.current_task();
     if (task_ == nullptr) throw RuntimeError("timeout() must be used inside a task");
     cancelling_at_entry_ = task_->cancelling();
-    loop.add_timer(*this, loop.now() + delay);
+    detail::LoopInternals::add_timer(loop, *this, loop.now() + delay);
 }
 
 TimeoutScope::~TimeoutScope() {
     if (in_heap()) {
-        task_->loop()->remove_timer(*this);
+        detail::LoopInternals::remove_timer(*task_->loop(), *this);
     } else if (TimerNode::linked()) {
         TimerNode::unlink();
     }

@@ -7,15 +7,11 @@
 #include <charconv>
 #include <cmath>
 
+#include "asynclab/lessons/trim_split.hpp"
+
 namespace asynclab::lessons {
 
 namespace {
-
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-    return s;
-}
 
 bool parse_double(std::string_view text, double& out) {
     text = trim(text);
@@ -70,12 +66,8 @@ KnobValue parse_knob(const KnobSpec& spec, std::string_view text) {
         }
         case KnobKind::SecondsList: {
             std::vector<double> values;
-            std::string_view rest = text;
-            for (;;) {
-                const auto comma = rest.find(',');
-                values.push_back(in_range(spec, text, rest.substr(0, comma)));
-                if (comma == std::string_view::npos) break;
-                rest.remove_prefix(comma + 1);
+            for (const std::string_view item : split(text, ',')) {
+                values.push_back(in_range(spec, text, item));
             }
             if (values.size() > spec.max_items) bad(spec, text);
             return values;

@@ -1,4 +1,4 @@
-// The one display-width, trim and split every view and parser uses.
+// The one display width every view uses, and the one colour system.
 #include <doctest/doctest.h>
 
 #include "terminal/terminal.hpp"
@@ -16,13 +16,9 @@ TEST_CASE("display width: wide characters take two columns, combining marks none
     CHECK(display_head("任务一", 3) == "任");  // never half a character
     CHECK(display_head("任务一", 4) == "任务");
     CHECK(display_head("abc", 0).empty());
-}
-
-TEST_CASE("trim and split") {
-    CHECK(trim("  a b \t\n") == "a b");
-    CHECK(trim(" \t ").empty());
-    CHECK(split("a, b,,c", ',') == std::vector<std::string_view>{"a", "b", "", "c"});
-    CHECK(split("", ',') == std::vector<std::string_view>{""});
+    CHECK(display_head("e\xCC\x81x", 1) == "e\xCC\x81");  // the mark stays with its letter
+    CHECK(display_head("a任", 2) == "a");
+    CHECK(display_width("\xEF\xBC\xA1") == 2);  // FULLWIDTH LATIN CAPITAL LETTER A
 }
 
 TEST_CASE(

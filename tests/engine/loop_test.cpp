@@ -36,6 +36,23 @@ Task<int> depth(int n) {
 
 }  // namespace
 
+// A lesson sees only the learner's API: the engine's hooks are private to Loop, reached through
+// detail::LoopInternals in engine/src.
+template <class L>
+concept ShowsEngineHooks = requires(L& loop, asynclab::detail::ReadyNode& node) {
+    loop.schedule(node);
+}
+|| requires(L& loop) {
+    loop.set_current(nullptr);
+}
+|| requires(L& loop) {
+    loop.uv();
+}
+|| requires(L& loop) {
+    loop.pool_state();
+};
+static_assert(!ShowsEngineHooks<asynclab::Loop>);
+
 TEST_CASE("the ready queue is FIFO and a yield lets everything already ready run first") {
     Harness h;
     h.loop.run([]() -> Task<void> {

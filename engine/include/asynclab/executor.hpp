@@ -85,7 +85,10 @@ inline constexpr std::size_t uv_work_bytes = 192;
 
 /// One job for a pool, on the heap. Its awaiter owns it until the awaiting task is cancelled; then
 /// a job still running belongs to the pool, which frees it when its thread is done with it.
-class PoolJob : public TimerNode, public PoolState::OrphanLink {
+/// A job's link into its loop's list of orphaned jobs (pool_state.hpp).
+struct PoolOrphanLink : Link {};
+
+class PoolJob : public TimerNode, public PoolOrphanLink {
   public:
     enum class Stage : std::uint8_t { Idle, Queued, Running, Done };
 

@@ -34,25 +34,8 @@ template <class T>
 class TaskHandle;
 
 namespace detail {
-/// The thread-pool bridge's state in one loop (executor.hpp): jobs are numbered per loop for the
-/// trace, and on the virtual clock the pool is simulated — busy threads, the FIFO of jobs waiting
-/// for one, and the jobs still running for tasks cancelled meanwhile (freed with the loop).
-struct PoolState {
-    struct OrphanLink : Link {};
-    PoolState() = default;
-    PoolState(const PoolState&) = delete;
-    PoolState& operator=(const PoolState&) = delete;
-    ~PoolState();  // in executor.cpp
-
-    std::uint64_t next_job = 1;
-    unsigned busy = 0;
-    IntrusiveList<TimerNode> waiting;
-    /// Real jobs awaited during this turn, handed to libuv's pool together at its end: in one
-    /// burst the pool's threads stay busy instead of going to sleep, and being woken, between
-    /// one job and the next.
-    IntrusiveList<TimerNode> unsubmitted;
-    IntrusiveList<OrphanLink> orphans;
-};
+struct PoolState;
+class LoopInternals;
 }  // namespace detail
 
 struct LoopOptions {
@@ -129,7 +112,12 @@ class Loop {
     /// Records that the breaker called `name` moved from one state to another, in the current task.
     void record_breaker(BreakerState from, BreakerState to, std::string_view name);
 
-    // --- engine internals ------------------------------------------------------------------
+  private:
+    template <class T>
+    friend class TaskHandle;
+    friend class detail::LoopInternals;
+
+    // --- engine internals, reached through detail::LoopInternals (engine/src) ----------------
     void schedule(detail::ReadyNode& node) noexcept { ready_.push_back(&node); }
     void add_timer(detail::TimerNode& node, Duration deadline);
     void remove_timer(detail::TimerNode& node) noexcept { timers_.remove(&node); }
@@ -148,7 +136,7 @@ class Loop {
         pool_finished_.count.fetch_add(1, std::memory_order_release);
     }
     void pool_job_acknowledged() noexcept { ++pool_acknowledged_; }
-    [[nodiscard]] detail::PoolState& pool_state() noexcept { return pool_state_; }
+    [[nodiscard]] detail::PoolState& pool_state() noexcept { return *pool_state_; }
     /// Hands this turn's real pool jobs to libuv (executor.cpp): at the end of every turn, and
     /// before the loop thread blocks on purpose (block_loop).
     void submit_pool_jobs();
@@ -158,10 +146,6 @@ class Loop {
     void task_created(detail::TaskCore& task, std::string_view name);
     void task_finished() noexcept { --live_tasks_; }
     void set_current(detail::TaskCore* task) noexcept { current_ = task; }
-
-  private:
-    template <class T>
-    friend class TaskHandle;
 
     void run_until_done(detail::TaskCore& main);
     bool turn();
@@ -203,7 +187,8 @@ class Loop {
     bool running_ = false;
     const std::atomic<bool>* interrupt_flag_ = nullptr;
     bool interrupted_ = false;
-    detail::PoolState pool_state_;  // last: its orphaned jobs leave the timer heap before it goes
+    std::unique_ptr<detail::PoolState> pool_state_;  // last: its orphaned jobs leave the timer
+                                                     // heap before it goes
 };
 
 }  // namespace asynclab
