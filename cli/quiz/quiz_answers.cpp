@@ -139,7 +139,7 @@ std::optional<Answer> read_number(const QuizQuestion& q, std::string_view typed,
                               unit.empty() ? "a plain number" : unit);
         return std::nullopt;
     }
-    return Answer{.letters = {}, .number = value * *factor};
+    return Answer{.letters = {}, .number = value * *factor, .words = {}};
 }
 
 std::optional<Answer> read_order(const QuizQuestion& q, std::string_view typed,

@@ -11,6 +11,7 @@
 #include "asynclab/lessons/prose.hpp"
 #include "asynclab/lessons/prose_lookup.hpp"
 #include "asynclab/lessons/text.hpp"
+#include "asynclab/lessons/trim_split.hpp"
 #include "process.hpp"
 #include "terminal/text.hpp"
 
@@ -106,7 +107,7 @@ TEST_CASE("the watch line, filled from the knobs, is the line just above the tim
     REQUIRE(waves.exit_code == 0);
     // The timeline's first row is its time axis, from 0.
     const auto axis = [](const std::string& line) {
-        return asynclab::cli::trim(line).starts_with("0");
+        return asynclab::lessons::trim(line).starts_with("0");
     };
     CHECK(axis(line_after_watch(waves, "Watch for: waiting lanes start running, 4 at a time")));
     const Result none = run_at(80, {"4", "--demo", "limit", "--limit", "10"});
