@@ -111,8 +111,7 @@ Json json_report(const lessons::LessonRun& run, const lessons::LessonText& text)
         params[spec.name] = knob_json(run.knobs.values().find(spec.name)->second);
     Json demos = Json::array();
     for (const auto& d : run.demos) demos.push_back(demo_json(d, text));
-    const std::size_t chosen =
-        run.options.only_demos.empty() ? run.lesson->demos.size() : run.options.only_demos.size();
+    const std::size_t chosen = lessons::chosen_demos(*run.lesson, run.options.only_demos).size();
     return {{"schema", report_schema},
             {"lesson",
              {{"number", run.lesson->number}, {"slug", run.lesson->slug}, {"title", text.title}}},

@@ -71,17 +71,6 @@ void write_trace_file(const std::string& path, const lessons::LessonRun& run,
     if (!out) throw std::runtime_error(fmt::format("--trace: cannot write {}", path));
 }
 
-/// The chosen demos' ids, in the lesson's order, each once (as run_lesson runs them).
-std::vector<std::string> chosen_demos(const lessons::Lesson& lesson,
-                                      const std::vector<std::string>& only) {
-    std::vector<std::string> ids;
-    for (const auto& d : lesson.demos) {
-        if (only.empty() || std::find(only.begin(), only.end(), d.id) != only.end())
-            ids.push_back(d.id);
-    }
-    return ids;
-}
-
 /// Standard input put in non-canonical mode without echo while the prompt waits, so one key
 /// answers it; Ctrl-C still raises SIGINT (ISIG stays on). Restored however the wait ends.
 class SingleKeys {
@@ -165,7 +154,7 @@ int run_command(const RunArgs& args, const Terminal& term) {
         if (!probe) throw UsageError(fmt::format("--trace: cannot write {}", *args.trace_file));
     }
 
-    const std::vector<std::string> ids = chosen_demos(lesson, args.demos);
+    const std::vector<const lessons::DemoSpec*> chosen = lessons::chosen_demos(lesson, args.demos);
     // Only a person at a terminal is asked: a pipe, a file or a script never waits.
     const bool pause =
         !args.json && !args.no_pause && ::isatty(STDIN_FILENO) == 1 && ::isatty(STDOUT_FILENO) == 1;
@@ -173,7 +162,7 @@ int run_command(const RunArgs& args, const Terminal& term) {
     if (!args.json) {
         fmt::print("{}", lesson_heading(lesson.number, text.title, term));
         fmt::print("{}\n", wrap_paragraphs(text.intro, term.width));
-        const int total = static_cast<int>(ids.size());
+        const int total = static_cast<int>(chosen.size());
         hooks.before_demo = [&, total, shown = 0](const lessons::DemoSpec& spec) mutable {
             const lessons::DemoText* words = text.demo(spec.id);
             fmt::print("{}",
@@ -211,16 +200,16 @@ int run_command(const RunArgs& args, const Terminal& term) {
     // One demo at a time through the runner, so that the learner can stop between two. Each demo
     // runs on a fresh loop from the same seed either way: the run is the same as one call.
     lessons::LessonRun run{.lesson = &lesson, .knobs = knobs, .options = options, .demos = {}};
-    for (std::size_t i = 0; i < ids.size(); ++i) {
+    for (std::size_t i = 0; i < chosen.size(); ++i) {
         lessons::RunOptions one = options;
-        one.only_demos = {ids[i]};
+        one.only_demos = {chosen[i]->id};
         lessons::LessonRun part = lessons::run_lesson(lesson, knobs, one, hooks);
         for (lessons::DemoRun& d : part.demos) run.demos.push_back(std::move(d));
         if (part.interrupted) {
             run.interrupted = true;
             break;
         }
-        if (pause && i + 1 < ids.size() && wait_for_next(term) == Next::Stop) break;
+        if (pause && i + 1 < chosen.size() && wait_for_next(term) == Next::Stop) break;
     }
 
     if (run.interrupted && !args.json) {

@@ -59,15 +59,24 @@ DemoRun run_demo(const Lesson& lesson, const DemoSpec& spec, const Knobs& knobs,
     return result;
 }
 
+std::vector<const DemoSpec*> chosen_demos(const Lesson& lesson,
+                                          const std::vector<std::string>& only) {
+    std::vector<const DemoSpec*> chosen;
+    for (const DemoSpec& spec : lesson.demos) {
+        if (only.empty() || std::find(only.begin(), only.end(), spec.id) != only.end())
+            chosen.push_back(&spec);
+    }
+    return chosen;
+}
+
 LessonRun run_lesson(const Lesson& lesson, const Knobs& knobs, const RunOptions& options,
                      const RunHooks& hooks) {
     LessonRun run{.lesson = &lesson, .knobs = knobs, .options = options, .demos = {}};
     const auto stop = [&] {
         return options.interrupt != nullptr && options.interrupt->load(std::memory_order_relaxed);
     };
-    for (const DemoSpec& spec : lesson.demos) {
-        const auto& only = options.only_demos;
-        if (!only.empty() && std::find(only.begin(), only.end(), spec.id) == only.end()) continue;
+    for (const DemoSpec* chosen : chosen_demos(lesson, options.only_demos)) {
+        const DemoSpec& spec = *chosen;
         if (stop()) {
             run.interrupted = true;
             break;

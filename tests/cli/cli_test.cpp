@@ -185,6 +185,15 @@ TEST_CASE("prose output piped is plain text: no colour codes, a timeline, the fi
     CHECK(r.out.find("makespan") != std::string::npos);
 }
 
+TEST_CASE("a demo named twice runs once, and the JSON counts it once") {
+    const Result r = run_cli({"run", "1", "--clock", "virtual", "--json", "--demo", "sequential",
+                              "--demo", "sequential"});
+    REQUIRE(r.exit_code == 0);
+    const json doc = json::parse(r.out);
+    CHECK(doc["demos_chosen"] == 1);
+    CHECK(doc["demos"].size() == 1);
+}
+
 TEST_CASE("asynclab with no command lists the lessons and the next step") {
     const Result r = run_cli({});
     CHECK(r.exit_code == 0);

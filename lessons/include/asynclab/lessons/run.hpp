@@ -59,6 +59,10 @@ struct LessonRun {
 };
 
 /// Runs the chosen demos of `lesson` in order, until the end or an interrupt.
+/// The demos `only` chooses (every demo when it is empty), in the lesson's order, each once.
+[[nodiscard]] std::vector<const DemoSpec*> chosen_demos(const Lesson& lesson,
+                                                        const std::vector<std::string>& only);
+
 LessonRun run_lesson(const Lesson& lesson, const Knobs& knobs, const RunOptions& options,
                      const RunHooks& hooks = {});
 
