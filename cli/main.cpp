@@ -271,7 +271,43 @@ int run_program(int argc, char** argv) {
         ->required()
         ->type_name("FILE|-");
     view->add_flag("--no-color", no_color, "never use colour");
-    for (CLI::App* sub : {list, run, show, quiz, progress, view}) sub->fallthrough();
+
+    TraceArgs trace_args;
+    CLI::App* trace = app.add_subcommand(
+        "trace", "run your own asyncio program and see it as a lesson: live output, timeline");
+    trace->add_option("PROG", trace_args.program, "the program (a .py file)")
+        ->required()
+        ->type_name("PROG.py");
+    trace->add_option("ARGS", trace_args.args, "the program's own arguments")->type_name("ARGS");
+    trace
+        ->add_option("--clock", trace_args.clock,
+                     "real: the program runs in real time; virtual: instant, exact times")
+        ->transform(clock_name())
+        ->type_name("CLOCK")
+        ->default_str("real");
+    trace->add_flag("--json", trace_args.json, "print one JSON document (as run --json) instead");
+    trace
+        ->add_option("--trace", trace_args.trace_file,
+                     "also write a Chrome trace (open in Perfetto)")
+        ->type_name("FILE");
+    trace
+        ->add_option("--timeout", trace_args.timeout_s,
+                     "stop the program after this many seconds of wall-clock time")
+        ->check(CLI::Range(0.1, 86400.0))
+        ->type_name("S")
+        ->default_str("60");
+    trace->add_option("--memory", trace_args.memory_mb, "the program's memory limit, in MB")
+        ->check(CLI::Range(64, 1 << 20))
+        ->type_name("MB")
+        ->default_str("2048");
+    trace->add_flag("--no-color", no_color, "never use colour");
+    // Everything after PROG is the program's: `trace prog.py --n 5` passes --n 5 on.
+    trace->prefix_command();
+    trace->footer(
+        "asynclab's options come before PROG; everything after it is the program's own.\n"
+        "Needs python3 (3.9 or newer) on PATH. Exit: 0 when the program ended well, 1 when it\n"
+        "failed, hung or ran out of time, 130 on Ctrl-C.");
+    for (CLI::App* sub : {list, run, show, quiz, progress, view, trace}) sub->fallthrough();
 
     // Hidden (no group): the build writes the installed completion scripts with it.
     std::string completions_shell;
@@ -303,11 +339,10 @@ int run_program(int argc, char** argv) {
         if (parsed.empty()) {
             const std::string first = argc > 1 ? argv[1] : "";
             if (!first.empty() && first[0] != '-') {
-                return usage_error(
-                    fmt::format(
-                        "unknown command '{}'; commands are list, run, show, quiz, progress, view",
-                        shown(first)),
-                    "");
+                return usage_error(fmt::format("unknown command '{}'; commands are list, run, "
+                                               "show, quiz, progress, view, trace",
+                                               shown(first)),
+                                   "");
             }
             return usage_error(one_line(e.what()), " (see `asynclab --help`)");
         }
@@ -316,7 +351,7 @@ int run_program(int argc, char** argv) {
     }
 
     // Only `run` reports an interruption; the others end by the signal, as a program does.
-    if (!*run) release_stop_signals();
+    if (!*run && !*trace) release_stop_signals();
     try {
         const Terminal term = Terminal::detect(1, no_color);
         if (*list || app.get_subcommands().empty()) return list_command(term, json);
@@ -326,6 +361,10 @@ int run_program(int argc, char** argv) {
         if (*progress) return progress_command(progress_args, term);
         if (*completions) return completions_command(app, completions_shell);
         if (*view) return view_command(view_file, term);
+        if (*trace) {
+            for (const std::string& word : trace->remaining()) trace_args.args.push_back(word);
+            return trace_command(trace_args, term);
+        }
     } catch (const UsageError& e) {
         return usage_error(e.what(), "");
     } catch (const lessons::TextError& e) {
