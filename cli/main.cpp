@@ -149,6 +149,27 @@ std::optional<std::string> option_without_value(const CLI::App& app, int argc, c
     return std::nullopt;
 }
 
+/// For `trace`: how many words of argv CLI11 parses (up to PROG), the rest put in `program_args`.
+int split_program_args(const CLI::App& trace, int argc, char** argv,
+                       std::vector<std::string>& program_args) {
+    int i = 1;
+    // Global options may come before the command.
+    while (i < argc && std::string_view(argv[i]).starts_with("-")) ++i;
+    if (i >= argc || std::string_view(argv[i]) != trace.get_name()) return argc;
+    for (++i; i < argc; ++i) {
+        const std::string_view word = argv[i];
+        if (word == "--") return i;  // CLI11 takes what follows as positionals
+        if (!word.starts_with("-")) break;
+        const CLI::Option* option = trace.get_option_no_throw(std::string(word));
+        if (option != nullptr && option->get_items_expected_min() > 0 &&
+            word.find('=') == std::string_view::npos)
+            ++i;  // its value
+    }
+    if (i >= argc) return argc;
+    for (int j = i + 1; j < argc; ++j) program_args.emplace_back(argv[j]);
+    return i + 1;
+}
+
 int run_program(int argc, char** argv) {
     CLI::App app{
         "asynclab — learn async concurrency (the ideas behind Python's asyncio) by running it.\n"
@@ -278,7 +299,6 @@ int run_program(int argc, char** argv) {
     trace->add_option("PROG", trace_args.program, "the program (a .py file)")
         ->required()
         ->type_name("PROG.py");
-    trace->add_option("ARGS", trace_args.args, "the program's own arguments")->type_name("ARGS");
     trace
         ->add_option("--clock", trace_args.clock,
                      "real: the program runs in real time; virtual: instant, exact times")
@@ -301,8 +321,6 @@ int run_program(int argc, char** argv) {
         ->type_name("MB")
         ->default_str("2048");
     trace->add_flag("--no-color", no_color, "never use colour");
-    // Everything after PROG is the program's: `trace prog.py --n 5` passes --n 5 on.
-    trace->prefix_command();
     trace->footer(
         "asynclab's options come before PROG; everything after it is the program's own.\n"
         "Needs python3 (3.9 or newer) on PATH. Exit: 0 when the program ended well, 1 when it\n"
@@ -324,6 +342,9 @@ int run_program(int argc, char** argv) {
         if (std::ferror(stdout)) output_failed(errno);
         return code;
     };
+    // Everything after PROG is the program's own (`trace prog.py --n 5` passes --n 5 on): CLI11
+    // is shown only the words up to PROG.
+    argc = split_program_args(*trace, argc, argv, trace_args.args);
     if (const std::optional<std::string> missing = option_without_value(app, argc, argv))
         return usage_error(*missing, "");
     try {
@@ -361,10 +382,7 @@ int run_program(int argc, char** argv) {
         if (*progress) return progress_command(progress_args, term);
         if (*completions) return completions_command(app, completions_shell);
         if (*view) return view_command(view_file, term);
-        if (*trace) {
-            for (const std::string& word : trace->remaining()) trace_args.args.push_back(word);
-            return trace_command(trace_args, term);
-        }
+        if (*trace) return trace_command(trace_args, term);
     } catch (const UsageError& e) {
         return usage_error(e.what(), "");
     } catch (const lessons::TextError& e) {

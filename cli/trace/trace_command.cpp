@@ -76,14 +76,7 @@ int trace_command(const TraceArgs& args, const Terminal& term) {
                    trace_json(r, args.program, args.args, args.clock)
                        .dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace));
     } else {
-        // A program that never reached asyncio (a SyntaxError, say) has nothing to draw.
-        if (!r.trace.tasks().empty()) {
-            fmt::print("{}", demo_result(read_trace(r.trace, r.end), false, std::nullopt,
-                                         trace_metrics(r), term));
-        } else {
-            fmt::print("\n");
-        }
-        fmt::print("{}", trace_ending(r, term));
+        fmt::print("{}", trace_result(r, term));
     }
     if (args.trace_file) {
         const TraceSection section{title, &r.trace, r.end};

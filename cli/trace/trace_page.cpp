@@ -186,6 +186,14 @@ std::string trace_heading(std::string_view program, const Terminal& term) {
     return term.paint(fmt::format("Trace · {}", program), Style::Heading) + "\n\n";
 }
 
+std::string trace_result(const Recording& r, const Terminal& term) {
+    // A program that never reached asyncio (a SyntaxError, say) has nothing to draw.
+    std::string out = r.trace.tasks().empty() ? std::string("\n")
+                                              : demo_result(read_trace(r.trace, r.end), false,
+                                                            std::nullopt, trace_metrics(r), term);
+    return out + trace_ending(r, term);
+}
+
 std::string trace_ending(const Recording& r, const Terminal& term) {
     std::string out;
     const int width = std::max(40, term.width);

@@ -16,6 +16,9 @@ namespace asynclab::cli {
 /// "Trace · prog.py", then a blank line.
 [[nodiscard]] std::string trace_heading(std::string_view program, const Terminal& term);
 
+/// What follows the live lines: the timeline and figures (when any task ran), then the ending.
+[[nodiscard]] std::string trace_result(const Recording& r, const Terminal& term);
+
 /// After the timeline and figures: how it ended, each mistake with its file:line and the lesson
 /// that covers it, and for a hang each stuck task, what it waits on and who could release it.
 [[nodiscard]] std::string trace_ending(const Recording& r, const Terminal& term);
