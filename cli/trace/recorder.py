@@ -166,8 +166,8 @@ _Gathering = getattr(asyncio.tasks, "_GatheringFuture", ())
 _POOL_FUTURES = {}  # id(future) -> [queued?, task id waiting] for run_in_executor's futures
 
 
-def _wait_of(coro, yielded):
-    """(kind, name, frames) of what a task that yielded `yielded` waits on."""
+def _frames(coro):
+    """The frames of a suspended coroutine's await chain, outermost first."""
     frames = []
     c = coro
     while c is not None:
@@ -176,30 +176,33 @@ def _wait_of(coro, yielded):
             break
         frames.append(frame)
         c = getattr(c, "cr_await", None) or getattr(c, "gi_yieldfrom", None)
-    if yielded is None:
-        return "yield", "", frames
+    return frames
+
+
+def _wait_of(coro, yielded):
+    """(kind, name) of what a task that yielded `yielded` (not None) waits on."""
     if isinstance(yielded, asyncio.Task):
-        return "task", _display_name(yielded), frames
-    found = None
-    for frame in frames:  # the outermost primitive names it: Queue.join waits on an Event inside
+        return "task", _display_name(yielded)
+    c = coro
+    while c is not None:  # the outermost primitive names it: Queue.join waits on an Event inside
+        frame = getattr(c, "cr_frame", None) or getattr(c, "gi_frame", None)
+        if frame is None:
+            break
         hit = _WAIT_BY_CODE.get(frame.f_code)
-        if hit is None:
-            continue
-        if hit[1] == "wait" and frame.f_locals.get("timeout") is not None:
-            hit = ("timeout", "wait")
-        found = hit
-        break
-    if found is not None:
-        if found[0] == "pool.running":
-            queued = _POOL_FUTURES.get(id(yielded))
-            return ("pool.queued" if queued and queued[0] else "pool.running"), found[1], frames
-        return found[0], found[1], frames
+        if hit is not None:
+            if hit[1] == "wait" and frame.f_locals.get("timeout") is not None:
+                return "timeout", "wait"
+            if hit[0] == "pool.running":
+                queued = _POOL_FUTURES.get(id(yielded))
+                return ("pool.queued" if queued and queued[0] else "pool.running"), hit[1]
+            return hit
+        c = getattr(c, "cr_await", None) or getattr(c, "gi_yieldfrom", None)
     if isinstance(yielded, _Gathering):
-        return "gather", "gather", frames
+        return "gather", "gather"
     if id(yielded) in _POOL_FUTURES:
         queued = _POOL_FUTURES[id(yielded)][0]
-        return ("pool.queued" if queued else "pool.running"), "run_in_executor", frames
-    return "other", type(yielded).__name__.lower(), frames
+        return ("pool.queued" if queued else "pool.running"), "run_in_executor"
+    return "other", type(yielded).__name__.lower()
 
 
 # --- each task's steps ----------------------------------------------------------------------------
@@ -218,6 +221,7 @@ class _Traced(collections.abc.Coroutine):
         self._raw_name = None
         self._wait = None  # (kind, name, object, frames) while suspended
         self._shown = None  # the lane's name, once sent
+        self._named = False  # its name checked after its first step
 
     @property
     def cr_frame(self):
@@ -248,15 +252,20 @@ class _Traced(collections.abc.Coroutine):
         return self._coro.__await__()
 
     def _step(self, fn, *arg):
+        # The hot path of a traced run: events are formatted by hand, frames read only on need.
         rec = REC
         tid = self._tid
-        begin = rec.t()
+        begin = rec.now_ns if rec.virtual else rec.t()
+        if rec.created:
+            rec._flush_created()
+        write = rec.out.write
         if self._started:
-            rec.emit(["resume", begin, tid])
+            write('["resume",%d,%d]\n' % (begin, tid))
         else:
             self._started = True
-            rec.emit(["start", begin, tid])
-        before = self._where()
+            write('["start",%d,%d]\n' % (begin, tid))
+        frame = self._coro.cr_frame if hasattr(self._coro, "cr_frame") else None
+        before = frame.f_lineno if frame is not None else 0
         self._wait = None
         outer = rec.current
         rec.current = tid
@@ -266,47 +275,72 @@ class _Traced(collections.abc.Coroutine):
             yielded = fn(*arg)
         except StopIteration as stop:
             rec.current = outer
-            self._after(rec, begin, real0, before)
-            rec.emit(["done", rec.t(), tid, _result_json(stop.value)])
+            self._after(rec, begin, real0, frame, before)
+            self._check_name(rec)
+            value = stop.value
+            if value is None:
+                text = "null"
+            elif type(value) is int:
+                text = str(value)
+            else:
+                text = json.dumps(_result_json(value), ensure_ascii=False)
+            rec.out.write('["done",%d,%d,%s]\n' % (rec.t(), tid, text))
             raise
         except asyncio.CancelledError:
             rec.current = outer
-            self._after(rec, begin, real0, before)
+            self._after(rec, begin, real0, frame, before)
+            self._check_name(rec)
             rec.emit(["cancel", rec.t(), tid])
             raise
         except BaseException as e:
             rec.current = outer
-            self._after(rec, begin, real0, before)
+            self._after(rec, begin, real0, frame, before)
+            self._check_name(rec)
             rec.emit(["fail", rec.t(), tid, type(e).__name__, str(e)])
             raise
         rec.current = outer
-        self._after(rec, begin, real0, before)
-        kind, name, frames = _wait_of(self._coro, yielded)
-        task = asyncio.current_task()
-        if task is not None:
-            raw = task.get_name()
-            if raw != self._raw_name and self._raw_name is not None:
-                self._raw_name = raw
-                self._shown = rec.unique(task)
-                rec.emit(["rename", tid, self._shown])
-        self._wait = (kind, name, yielded, frames)
-        if kind.startswith("pool.") and id(yielded) in _POOL_FUTURES:
-            _POOL_FUTURES[id(yielded)][1] = tid
-        rec.emit(["wait", rec.t(), tid, kind, name])
+        self._after(rec, begin, real0, frame, before)
+        if yielded is None:
+            kind, name = "yield", ""
+        else:
+            kind, name = _wait_of(self._coro, yielded)
+            if kind[0] == "p" and id(yielded) in _POOL_FUTURES:
+                _POOL_FUTURES[id(yielded)][1] = tid
+        if not self._named:
+            self._named = True
+            self._check_name(rec)
+        self._wait = (kind, name, yielded)
+        quoted = _QUOTED.get(name)
+        if quoted is None:
+            quoted = _QUOTED.setdefault(name, json.dumps(name, ensure_ascii=False))
+        if rec.created:
+            rec._flush_created()
+        rec.out.write('["wait",%d,%d,"%s",%s]\n' % (rec.t(), tid, kind, quoted))
         return yielded
 
-    def _where(self):
-        frame = getattr(self._coro, "cr_frame", None)
-        return _learner_site(frame) if frame is not None else ("", 0)
+    def _check_name(self, rec):
+        """A task that names itself (current_task().set_name) does so in its first step, mostly:
+        its name is compared there and when it ends, not at every step."""
+        task = asyncio.current_task()
+        if task is None:
+            return
+        raw = task.get_name()
+        if raw != self._raw_name and self._raw_name is not None:
+            self._raw_name = raw
+            self._shown = rec.unique(task)
+            rec.emit(["rename", self._tid, self._shown])
 
-    def _after(self, rec, begin, real0, before):
+    def _after(self, rec, begin, real0, frame, before):
         real = _perf_ns() - real0
         held = max(real, rec.t() - begin) if rec.virtual else real
         if held > SLOW_STEP_NS and not rec.step_blocked:
-            frame = getattr(self._coro, "cr_frame", None)
-            after = _learner_site(frame) if frame is not None else before
-            rec.emit(["slow", begin, self._tid, held, before[0], before[1], after[0], after[1]])
+            file = frame.f_code.co_filename if frame is not None else ""
+            now = getattr(self._coro, "cr_frame", None)
+            after = _learner_site(now) if now is not None else (file, before)
+            rec.emit(["slow", begin, self._tid, held, file, before, after[0], after[1]])
 
+
+_QUOTED = {}  # a wait's name as JSON text
 
 _LOOP_OWN = set()
 for _name in ("shutdown_asyncgens", "shutdown_default_executor"):
@@ -741,7 +775,8 @@ def _hang(loop):
         coro = task.get_coro()
         if not isinstance(coro, _Traced) or coro._wait is None:
             continue
-        kind, name, obj, frames = coro._wait
+        kind, name, obj = coro._wait
+        frames = _frames(coro._coro)
         site = coro._site
         for frame in frames:  # outermost first: the last of the learner's is where it waits
             name_ = frame.f_code.co_filename
