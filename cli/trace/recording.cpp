@@ -133,13 +133,17 @@ class EventReader {
         } else if (kind == "fail") {
             const std::string error_kind = e.at(3).get<std::string>();
             const std::string message = e.at(4).get<std::string>();
+            // The event views its text until record() keeps a copy.
+            const std::string text =
+                message.empty() ? error_kind : fmt::format("{}: {}", error_kind, message);
             TraceEvent f = event(e.at(1), id(e.at(2)), EventType::Failed);
-            f.text = message.empty() ? error_kind : fmt::format("{}: {}", error_kind, message);
+            f.text = text;
             f.name = error_kind;
             record(std::move(f));
         } else if (kind == "out") {
+            const std::string text = e.at(3).get<std::string>();
             TraceEvent out = event(e.at(1), id(e.at(2)), EventType::Log);
-            out.text = e.at(3).get<std::string>();
+            out.text = text;
             out.name = channel::output;
             record(std::move(out));
         } else if (kind == "block" || kind == "slow") {
