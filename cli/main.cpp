@@ -285,7 +285,7 @@ int run_program(int argc, char** argv) {
     for (CLI::App* sub : {list, run, show, quiz, progress, view}) {
         sub->fallthrough();
         sub->group(tr("main.label.Subcommands"));
-        sub->get_help_ptr()->description(tr("main.help.help"));
+        sub->get_help_ptr()->description(tr("main.help.help"))->group(tr("main.label.Options"));
     }
 
     // Hidden (no group): the build writes the installed completion scripts with it.
