@@ -13,6 +13,7 @@
 #include <system_error>
 
 #include "asynclab/lessons/knobs.hpp"
+#include "asynclab/lessons/language.hpp"
 #include "asynclab/lessons/lesson.hpp"
 #include "asynclab/lessons/text.hpp"
 #include "commands.hpp"
@@ -21,6 +22,7 @@
 #include "run/interrupt.hpp"
 #include "std_streams.hpp"
 #include "terminal/echo.hpp"
+#include "words.hpp"
 
 namespace {
 
@@ -41,26 +43,40 @@ void add_knob_options(CLI::App& run, RunArgs& args) {
     for (const lessons::Lesson* l : lessons::all_lessons()) {
         for (const auto& k : l->knobs().specs) {
             auto& h = help[k.name];
-            h += fmt::format("{}lesson {}: {}, {} (default {})", h.empty() ? "" : "; ", l->number,
-                             k.help, knob_range(k), k.default_text);
+            h += say("main.knob_help", fmt::arg("sep", h.empty() ? "" : "; "),
+                     fmt::arg("n", l->number), fmt::arg("help", k.help),
+                     fmt::arg("range", knob_range(k)), fmt::arg("default", k.default_text));
         }
     }
     std::string limits;  // knobs bound together, lesson by lesson
     for (const lessons::Lesson* l : lessons::all_lessons()) {
         for (const auto& limit : l->knobs().limits) {
-            limits += fmt::format("\n  lesson {}: {} at most {:g} ({:g} {})", l->number,
-                                  lessons::limit_formula(limit), limit.max / limit.scale, limit.max,
-                                  limit.what);
+            limits += say("main.knob_limit", fmt::arg("n", l->number),
+                          fmt::arg("formula", lessons::limit_formula(limit)),
+                          fmt::arg("max", limit.max / limit.scale), fmt::arg("figure", limit.max),
+                          fmt::arg("what", limit.what));
         }
     }
-    if (!limits.empty()) run.footer("Knobs bound together (each in its range, and also):" + limits);
+    if (!limits.empty()) run.footer(tr("main.knob_limits") + limits);
     for (const auto& [name, text] : help) {
         run.add_option_function<std::string>(
                "--" + name, [&args, name = name](const std::string& v) { args.knobs[name] = v; },
                text)
-            ->group("Lesson knobs (each lesson takes its own; see `asynclab show N`)")
+            ->group(tr("main.knob_group"))
             ->type_name("VALUE");
     }
+}
+
+/// CLI11's help headings ("OPTIONS", "Usage") in the learner's language.
+void translate_help_labels(CLI::App& app) {
+    auto& f = *app.get_formatter();
+    for (const char* label : {"Usage", "OPTIONS", "SUBCOMMAND", "SUBCOMMANDS", "Positionals",
+                              "REQUIRED", "Needs", "Excludes", "Env"})
+        f.label(label, tr(fmt::format("main.label.{}", label)));
+    // Subcommands copy these defaults, so their options and help flags are grouped alike.
+    app.option_defaults()->group(tr("main.label.Options"));
+    app.get_help_ptr()->group(tr("main.label.Options"));
+    app.get_help_ptr()->description(tr("main.help.help"));
 }
 
 /// CLI11's own conversion error ("Could not convert: N = abc") says nothing of what is valid;
@@ -71,8 +87,8 @@ CLI::Validator lesson_number() {
             int n = 0;
             const auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
             if (ec == std::errc{} && end == v.data() + v.size()) return std::string();
-            return fmt::format("'{}' is not a lesson number; lessons are 1 to {}", shown(v),
-                               lessons::all_lessons().size());
+            return say("main.not_lesson_number", fmt::arg("value", shown(v)),
+                       fmt::arg("last", lessons::all_lessons().size()));
         },
         "N");
 }
@@ -84,8 +100,7 @@ CLI::Validator clock_name() {
                                                         {"virtual", ClockMode::Virtual}};
     return CLI::Validator(
         [to_enum = CLI::Validator(CLI::CheckedTransformer(names))](std::string& v) mutable {
-            if (!names.contains(v))
-                return fmt::format("'{}' is not valid; expected real or virtual", v);
+            if (!names.contains(v)) return say("main.bad_clock", fmt::arg("value", v));
             return to_enum(v);
         },
         "{real,virtual}");
@@ -97,8 +112,8 @@ CLI::Validator seed_value() {
             std::uint64_t seed = 0;
             const auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), seed);
             if (ec == std::errc{} && end == v.data() + v.size()) return std::string();
-            return fmt::format("'{}' is not valid; expected a whole number from 0 to {}", shown(v),
-                               std::numeric_limits<std::uint64_t>::max());
+            return say("main.bad_seed", fmt::arg("value", shown(v)),
+                       fmt::arg("max", std::numeric_limits<std::uint64_t>::max()));
         },
         "S");
 }
@@ -142,9 +157,10 @@ std::optional<std::string> option_without_value(const CLI::App& app, int argc, c
             continue;
         const CLI::Option* option = command->get_option_no_throw(word);
         if (option == nullptr || option->get_items_expected_min() == 0) continue;
-        return fmt::format("{} needs a value{} (see `asynclab {} --help`)", shown(word),
-                           i + 1 == argc ? "" : fmt::format(", before {}", shown(argv[i + 1])),
-                           command->get_name());
+        return say(i + 1 == argc ? "main.needs_value" : "main.needs_value_before",
+                   fmt::arg("option", shown(word)),
+                   fmt::arg("next", i + 1 == argc ? "" : shown(argv[i + 1])),
+                   fmt::arg("command", command->get_name()));
     }
     return std::nullopt;
 }
@@ -153,8 +169,9 @@ std::optional<std::string> option_without_value(const CLI::App& app, int argc, c
 int split_program_args(const CLI::App& trace, int argc, char** argv,
                        std::vector<std::string>& program_args) {
     int i = 1;
-    // Global options may come before the command.
-    while (i < argc && std::string_view(argv[i]).starts_with("-")) ++i;
+    // Global options may come before the command; --lang takes a value.
+    while (i < argc && std::string_view(argv[i]).starts_with("-"))
+        i += std::string_view(argv[i]) == "--lang" ? 2 : 1;
     if (i >= argc || std::string_view(argv[i]) != trace.get_name()) return argc;
     for (++i; i < argc; ++i) {
         const std::string_view word = argv[i];
@@ -170,128 +187,126 @@ int split_program_args(const CLI::App& trace, int argc, char** argv,
     return i + 1;
 }
 
+/// The language of every word, chosen before the first help text is written: `--lang X` (or
+/// `--lang=X`) anywhere on the line, else the environment. An unknown one is a usage error.
+std::optional<std::string> choose_language(int argc, char** argv) {
+    const lessons::Language* chosen = &lessons::language_from_environment();
+    bool tracing = false;  // `trace PROG args...`: the words after PROG are the program's
+    for (int i = 1; i < argc; ++i) {
+        const std::string_view word = argv[i];
+        if (tracing && !word.starts_with("-")) break;
+        tracing = tracing || word == "trace";
+        std::optional<std::string_view> value;
+        if (word == "--lang" && i + 1 < argc) value = argv[++i];
+        if (word.starts_with("--lang=")) value = word.substr(7);
+        if (!value) continue;
+        chosen = lessons::find_language(*value);
+        if (chosen == nullptr) {
+            lessons::set_language(lessons::language_from_environment());
+            return lessons::say("main.bad_lang", fmt::arg("value", shown(std::string(*value))),
+                                fmt::arg("valid", lessons::language_codes()));
+        }
+    }
+    lessons::set_language(*chosen);
+    return std::nullopt;
+}
+
 int run_program(int argc, char** argv) {
-    CLI::App app{
-        "asynclab — learn async concurrency (the ideas behind Python's asyncio) by running it.\n"
-        "Numbered lessons run on a real coroutine engine and draw a timeline of every task.",
-        "asynclab"};
-    app.set_version_flag("--version", version);
+    if (const std::optional<std::string> bad = choose_language(argc, argv))
+        return usage_error(*bad, "");
+    CLI::App app{tr("main.help.app"), "asynclab"};
+    translate_help_labels(app);
+    app.set_version_flag("--version", version, tr("main.help.version"));
     // No command: the lesson list and the next step, the first thing a new learner needs.
     app.require_subcommand(0, 1);
     bool no_color = false;
     bool json = false;
-    app.add_flag("--no-color", no_color,
-                 "never use colour (also: the NO_COLOR environment variable)");
+    app.add_flag("--no-color", no_color, tr("main.help.no_color_env"));
+    std::string lang_option;  // read by choose_language(); declared so that CLI11 accepts it
+    app.add_option("--lang", lang_option,
+                   lessons::say("main.help.lang", fmt::arg("valid", lessons::language_codes())))
+        ->type_name("LANG");
 
-    CLI::App* list = app.add_subcommand("list", "the lessons, one line each");
-    list->add_flag("--json", json, "print JSON");
+    CLI::App* list = app.add_subcommand("list", tr("main.help.list"));
+    list->add_flag("--json", json, tr("main.help.json"));
 
     RunArgs run_args;
-    CLI::App* run =
-        app.add_subcommand("run", "run lesson N: explanation, live output, timeline, figures");
-    run->add_option("N", run_args.lesson, "lesson number")->required()->check(lesson_number());
-    run->add_option("--clock", run_args.clock,
-                    "real: durations take real time; virtual: instant, exact times")
+    CLI::App* run = app.add_subcommand("run", tr("main.help.run"));
+    run->add_option("N", run_args.lesson, tr("main.help.lesson_number"))
+        ->required()
+        ->check(lesson_number());
+    run->add_option("--clock", run_args.clock, tr("main.help.clock"))
         ->transform(clock_name())
         ->type_name("CLOCK")
         ->default_str("real");
     run->add_option("--speed", run_args.speed,
-                    fmt::format("real clock: play every duration X times faster, X from {:g} to "
-                                "{:g} and such that the run takes at most an hour",
-                                min_speed, max_speed))
+                    say("main.help.speed", fmt::arg("min", min_speed), fmt::arg("max", max_speed)))
         ->check(CLI::Validator(
             [](const std::string& v) {
                 double d = 0;
                 return CLI::detail::lexical_cast(v, d) && d >= min_speed && d <= max_speed
                            ? std::string()
-                           : fmt::format("must be a number from {:g} to {:g}", min_speed,
-                                         max_speed);
+                           : say("main.bad_speed", fmt::arg("min", min_speed),
+                                 fmt::arg("max", max_speed));
             },
             "X"))
         ->default_str("1");
-    run->add_option("--seed", run_args.seed, "seed for every random choice (same seed, same run)")
+    run->add_option("--seed", run_args.seed, tr("main.help.seed"))
         ->check(seed_value())
         ->default_str("42");
-    run->add_option("--demo", run_args.demos, "run only this demo (repeatable)")->type_name("ID");
-    run->add_flag("--json", run_args.json, "print one JSON document instead of prose");
-    run->add_flag("--no-pause", run_args.no_pause,
-                  "do not wait for Enter between demos (only a terminal ever waits)");
-    run->add_option("--trace", run_args.trace_file, "also write a Chrome trace (open in Perfetto)")
-        ->type_name("FILE");
-    run->add_flag("--no-color", no_color, "never use colour");
+    run->add_option("--demo", run_args.demos, tr("main.help.demo"))->type_name("ID");
+    run->add_flag("--json", run_args.json, tr("main.help.run_json"));
+    run->add_flag("--no-pause", run_args.no_pause, tr("main.help.no_pause"));
+    run->add_option("--trace", run_args.trace_file, tr("main.help.trace"))->type_name("FILE");
+    run->add_flag("--no-color", no_color, tr("main.help.no_color"));
     try {
         add_knob_options(*run, run_args);
     } catch (const lessons::TextError& e) {
-        std::fprintf(stderr, "asynclab: lesson data is broken: %s\n", e.what());
+        std::fprintf(stderr, "asynclab: %s\n",
+                     say("main.data_broken", fmt::arg("what", e.what())).c_str());
         return exit_failed;
     }
-    run->footer(
-        "On a terminal, run waits after each demo but the last: Enter shows the next demo,\n"
-        "q stops there (exit 0, and the run counts, as one with --demo does); Ctrl-C there,\n"
-        "as anywhere in a run, stops it with exit 130.\n\n" +
-        run->get_footer());
+    run->footer(tr("main.help.run_footer") + "\n\n" + run->get_footer());
 
     int show_lesson = 0;
     bool show_code = false;
-    CLI::App* show =
-        app.add_subcommand("show", "read lesson N, or with --code the C++ that `run N` executes");
-    show->add_option("N", show_lesson, "lesson number")->required()->check(lesson_number());
-    show->add_flag("--code", show_code, "print the lesson's C++ source");
-    show->add_flag("--json", json, "print JSON");
-    show->add_flag("--no-color", no_color, "never use colour");
+    CLI::App* show = app.add_subcommand("show", tr("main.help.show"));
+    show->add_option("N", show_lesson, tr("main.help.lesson_number"))
+        ->required()
+        ->check(lesson_number());
+    show->add_flag("--code", show_code, tr("main.help.code"));
+    show->add_flag("--json", json, tr("main.help.json"));
+    show->add_flag("--no-color", no_color, tr("main.help.no_color"));
 
     QuizArgs quiz_args;
-    CLI::App* quiz = app.add_subcommand(
-        "quiz", "test yourself on lesson N, or on the first lesson not passed yet");
-    quiz->footer(
-        "On a terminal the quiz asks one question at a time and says at once whether you were "
-        "right, and why.\n"
-        "Piped in, answers are read one per line. Either way: a letter (\"b\"), several letters "
-        "(\"a,c\", \"ac\"),\n"
-        "or for a predict question a number with an optional unit (\"0.3\", \"0.3 s\", \"300 "
-        "ms\").\n"
-        "Pass mark: " +
-        std::to_string(pass_percent) +
-        "% of the questions right; exit 0 when passed, 1 when not.\n"
-        "Progress is recorded only when every question is answered.");
+    CLI::App* quiz = app.add_subcommand("quiz", tr("main.help.quiz"));
+    quiz->footer(say("main.help.quiz_footer", fmt::arg("pass", pass_percent)));
     quiz->add_option_function<int>(
-            "N", [&quiz_args](int v) { quiz_args.lesson = v; },
-            "lesson number (default: the first not passed yet)")
+            "N", [&quiz_args](int v) { quiz_args.lesson = v; }, tr("main.help.quiz_lesson"))
         ->check(lesson_number());
     quiz->add_option_function<std::string>(
             "--answers", [&quiz_args](const std::string& v) { quiz_args.answers = v; },
-            "answer every question at once, in order, comma-separated: a letter, several letters "
-            "joined by + "
-            "(a+c), or a number (0.3, 0.3s, 300ms). Example: --answers b,0.3,a+c")
+            tr("main.help.answers"))
         ->type_name("LIST");
     quiz->add_option_function<std::uint64_t>(
             "--seed", [&quiz_args](std::uint64_t v) { quiz_args.seed = v; },
-            "draw the predict questions' values from this seed (default: a new one each attempt)")
+            tr("main.help.quiz_seed"))
         ->check(seed_value())
         ->type_name("S");
-    quiz->add_flag("--json", quiz_args.json,
-                   "print the questions, given and right answers and the score as JSON "
-                   "(needs --answers or piped answers)");
-    quiz->add_flag("--no-color", no_color, "never use colour");
+    quiz->add_flag("--json", quiz_args.json, tr("main.help.quiz_json"));
+    quiz->add_flag("--no-color", no_color, tr("main.help.no_color"));
 
     ProgressArgs progress_args;
-    CLI::App* progress = app.add_subcommand(
-        "progress", "what you have done: runs, quiz attempts, best scores, lessons passed");
-    progress->footer(
-        "Kept in $ASYNCLAB_HOME, else $XDG_STATE_HOME/asynclab, else ~/.local/state/asynclab.");
-    CLI::Option* reset =
-        progress->add_flag("--reset", progress_args.reset, "erase all progress (asks first)");
-    progress->add_flag("--yes,-y", progress_args.yes, "with --reset: erase without asking")
-        ->needs(reset);
-    progress->add_flag("--json", progress_args.json, "print JSON");
-    progress->add_flag("--no-color", no_color, "never use colour");
+    CLI::App* progress = app.add_subcommand("progress", tr("main.help.progress"));
+    progress->footer(tr("main.help.progress_footer"));
+    CLI::Option* reset = progress->add_flag("--reset", progress_args.reset, tr("main.help.reset"));
+    progress->add_flag("--yes,-y", progress_args.yes, tr("main.help.yes"))->needs(reset);
+    progress->add_flag("--json", progress_args.json, tr("main.help.json"));
+    progress->add_flag("--no-color", no_color, tr("main.help.no_color"));
     std::string view_file;
-    CLI::App* view = app.add_subcommand(
-        "view", "redraw a run saved with `asynclab run N --json`: live lines, timelines, figures");
-    view->add_option("FILE", view_file, "the saved document; - reads standard input")
-        ->required()
-        ->type_name("FILE|-");
-    view->add_flag("--no-color", no_color, "never use colour");
+    CLI::App* view = app.add_subcommand("view", tr("main.help.view"));
+    view->add_option("FILE", view_file, tr("main.help.view_file"))->required()->type_name("FILE|-");
+    view->add_flag("--no-color", no_color, tr("main.help.no_color"));
 
     TraceArgs trace_args;
     CLI::App* trace = app.add_subcommand(
@@ -325,7 +340,11 @@ int run_program(int argc, char** argv) {
         "asynclab's options come before PROG; everything after it is the program's own.\n"
         "Needs python3 (3.9 or newer) on PATH. Exit: 0 when the program ended well, 1 when it\n"
         "failed, hung or ran out of time, 130 on Ctrl-C.");
-    for (CLI::App* sub : {list, run, show, quiz, progress, view, trace}) sub->fallthrough();
+    for (CLI::App* sub : {list, run, show, quiz, progress, view, trace}) {
+        sub->fallthrough();
+        sub->group(tr("main.label.Subcommands"));
+        sub->get_help_ptr()->description(tr("main.help.help"))->group(tr("main.label.Options"));
+    }
 
     // Hidden (no group): the build writes the installed completion scripts with it.
     std::string completions_shell;
@@ -360,15 +379,14 @@ int run_program(int argc, char** argv) {
         if (parsed.empty()) {
             const std::string first = argc > 1 ? argv[1] : "";
             if (!first.empty() && first[0] != '-') {
-                return usage_error(fmt::format("unknown command '{}'; commands are list, run, "
-                                               "show, quiz, progress, view, trace",
-                                               shown(first)),
+                return usage_error(say("main.unknown_command", fmt::arg("command", shown(first))),
                                    "");
             }
-            return usage_error(one_line(e.what()), " (see `asynclab --help`)");
+            return usage_error(one_line(e.what()), tr("main.see_help"));
         }
-        return usage_error(one_line(e.what()),
-                           fmt::format(" (see `asynclab {} --help`)", parsed.front()->get_name()));
+        return usage_error(
+            one_line(e.what()),
+            say("main.see_command_help", fmt::arg("command", parsed.front()->get_name())));
     }
 
     // Only `run` reports an interruption; the others end by the signal, as a program does.
@@ -387,8 +405,9 @@ int run_program(int argc, char** argv) {
         return usage_error(e.what(), "");
     } catch (const lessons::TextError& e) {
         // Escaped, but not cut word by word: the file:line at the end of a long path matters.
-        std::fprintf(stderr, "asynclab: lesson data is broken: %s\n",
-                     shown(e.what(), 10 * echo_limit).c_str());
+        std::fprintf(
+            stderr, "asynclab: %s\n",
+            say("main.data_broken", fmt::arg("what", shown(e.what(), 10 * echo_limit))).c_str());
         return exit_failed;
     } catch (const std::system_error& e) {
         if (!std::ferror(stdout)) return fail(e.what(), exit_failed);

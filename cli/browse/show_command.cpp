@@ -10,6 +10,7 @@
 #include "asynclab/lessons/text.hpp"
 #include "commands.hpp"
 #include "terminal/text_wrap.hpp"
+#include "words.hpp"
 
 namespace asynclab::cli {
 
@@ -20,7 +21,7 @@ std::string_view lesson_source(const lessons::Lesson& lesson) {
     auto it = std::find_if(files.begin(), files.end(), [&](const lessons::EmbeddedFile& f) {
         return f.path == lesson.source_file();
     });
-    if (it == files.end()) throw std::runtime_error("the lesson's source is not in this build");
+    if (it == files.end()) throw std::runtime_error(tr("show.no_source"));
     return it->text;
 }
 
@@ -83,13 +84,12 @@ int show_command(int number, bool code, bool json, const Terminal& term) {
                                .dump(2));
         return exit_ok;
     }
-    fmt::print("{}\n\n", term.paint(fmt::format("Lesson {} · {}", lesson.number, text.title),
+    fmt::print("{}\n\n", term.paint(say("run.lesson_heading", fmt::arg("n", lesson.number),
+                                        fmt::arg("title", text.title)),
                                     Style::Heading));
     fmt::print("{}\n", wrap_paragraphs(text.intro, term.width));
     fmt::print("{}\n",
-               term.paint(wrap_paragraphs(fmt::format("Figures below are from a run at the default "
-                                                      "knobs (asynclab run {} --clock virtual).",
-                                                      lesson.number),
+               term.paint(wrap_paragraphs(say("show.figures_from", fmt::arg("n", lesson.number)),
                                           term.width),
                           Style::Dim));
     for (std::size_t i = 0; i < lesson.demos.size(); ++i) {
@@ -106,8 +106,7 @@ int show_command(int number, bool code, bool json, const Terminal& term) {
     std::string knobs;
     for (const auto& k : lesson.knobs().specs)
         knobs += fmt::format(" --{} {}", k.name, k.default_text);
-    fmt::print("Run it: asynclab run {}{}   ·   its code: asynclab show {} --code\n", lesson.number,
-               knobs, lesson.number);
+    fmt::print("{}\n", say("show.run_it", fmt::arg("n", lesson.number), fmt::arg("knobs", knobs)));
     return exit_ok;
 }
 

@@ -11,6 +11,7 @@
 #include <ctime>
 
 #include "asynclab/lessons/lesson.hpp"
+#include "words.hpp"
 
 namespace asynclab::cli {
 
@@ -25,7 +26,8 @@ int count_field(const Json& entry, const char* name, const std::string& where) {
         return static_cast<int>(std::min<std::uint64_t>(it->get<std::uint64_t>(), max_count));
     }
     if (!it->is_number_integer() || it->get<long long>() < 0) {
-        throw ProgressFormatError(fmt::format("{}.{} is not a count", where, name));
+        throw ProgressFormatError(lessons::say("store.format.not_count",
+                                               fmt::arg("field", where + "." + std::string(name))));
     }
     return static_cast<int>(std::min<long long>(it->get<long long>(), max_count));
 }
@@ -33,7 +35,9 @@ int count_field(const Json& entry, const char* name, const std::string& where) {
 std::string text_field(const Json& entry, const char* name, const std::string& where) {
     const auto it = entry.find(name);
     if (it == entry.end() || it->is_null()) return {};
-    if (!it->is_string()) throw ProgressFormatError(fmt::format("{}.{} is not text", where, name));
+    if (!it->is_string())
+        throw ProgressFormatError(lessons::say("store.format.not_text",
+                                               fmt::arg("field", where + "." + std::string(name))));
     return it->get<std::string>();
 }
 
@@ -41,23 +45,28 @@ std::optional<Score> score_field(const Json& entry, const std::string& where) {
     const auto it = entry.find("best_score");
     if (it == entry.end() || it->is_null()) return std::nullopt;
     if (!it->is_object())
-        throw ProgressFormatError(fmt::format("{}.best_score is not an object", where));
+        throw ProgressFormatError(
+            lessons::say("store.format.not_object", fmt::arg("field", where + ".best_score")));
     Score s{count_field(*it, "right", where + ".best_score"),
             count_field(*it, "total", where + ".best_score")};
     if (s.total == 0 || s.right > s.total)
-        throw ProgressFormatError(fmt::format("{}.best_score is impossible", where));
+        throw ProgressFormatError(
+            lessons::say("store.format.impossible", fmt::arg("field", where + ".best_score")));
     return s;
 }
 
 LessonProgress lesson_from_json(const Json& entry, const std::string& where) {
-    if (!entry.is_object()) throw ProgressFormatError(fmt::format("{} is not an object", where));
+    if (!entry.is_object())
+        throw ProgressFormatError(
+            lessons::say("store.format.not_object", fmt::arg("field", where)));
     LessonProgress p;
     p.runs = count_field(entry, "runs", where);
     p.quiz_attempts = count_field(entry, "quiz_attempts", where);
     p.best = score_field(entry, where);
     if (const auto it = entry.find("passed"); it != entry.end()) {
         if (!it->is_boolean())
-            throw ProgressFormatError(fmt::format("{}.passed is not true or false", where));
+            throw ProgressFormatError(
+                lessons::say("store.format.not_bool", fmt::arg("field", where + ".passed")));
         p.passed = it->get<bool>();
     }
     p.last_run = text_field(entry, "last_run", where);
@@ -112,25 +121,27 @@ nlohmann::ordered_json progress_to_json(const Progress& progress) {
 
 Progress progress_from_json(const Json& doc) {
     if (!doc.is_object() || doc.value("format", Json()) != progress_format) {
-        throw ProgressFormatError("it is not an asynclab progress file");
+        throw ProgressFormatError(lessons::say("store.format.foreign"));
     }
     const auto version = doc.find("version");
     if (version == doc.end() || !version->is_number_integer() || version->get<long long>() < 1) {
-        throw ProgressFormatError("its version is missing or invalid");
+        throw ProgressFormatError(lessons::say("store.format.no_version"));
     }
     if (version->get<long long>() > progress_version) {
         throw ProgressTooNew(
-            fmt::format("it was written by a newer asynclab (format version {})", version->dump()));
+            lessons::say("store.format.newer", fmt::arg("version", version->dump())));
     }
     Progress progress;
     const auto rows = doc.find("lessons");
     if (rows == doc.end()) return progress;
-    if (!rows->is_object()) throw ProgressFormatError("'lessons' is not an object");
+    if (!rows->is_object())
+        throw ProgressFormatError(
+            lessons::say("store.format.not_object", fmt::arg("field", "lessons")));
     for (const auto& [key, entry] : rows->items()) {
         int number = 0;
         const auto [end, ec] = std::from_chars(key.data(), key.data() + key.size(), number);
         if (ec != std::errc{} || end != key.data() + key.size() || number < 1) {
-            throw ProgressFormatError(fmt::format("lesson key '{}' is not a lesson number", key));
+            throw ProgressFormatError(lessons::say("store.format.bad_key", fmt::arg("key", key)));
         }
         progress.lessons[number] = lesson_from_json(entry, "lessons." + key);
     }

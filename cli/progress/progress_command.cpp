@@ -12,6 +12,8 @@
 #include "commands.hpp"
 #include "progress/progress_store.hpp"
 #include "progress/progress_view.hpp"
+#include "terminal/text.hpp"
+#include "words.hpp"
 
 namespace asynclab::cli {
 
@@ -22,10 +24,6 @@ std::string score_text(const LessonProgress& p, bool unicode) {
     return fmt::format("{}/{} {:>3}%", p.best->right, p.best->total, p.best->percent());
 }
 
-std::string plural(int n, const char* word) {
-    return fmt::format("{} {}{}", n, word, n == 1 ? "" : "s");
-}
-
 std::string summary(const Progress& progress) {
     int passed = 0, attempts = 0, runs = 0;
     for (const auto& [n, p] : progress.lessons) {
@@ -33,12 +31,16 @@ std::string summary(const Progress& progress) {
         attempts += p.quiz_attempts;
         runs += p.runs;
     }
-    return fmt::format("{} passed, {}, {}", plural(passed, "lesson"),
-                       plural(attempts, "quiz attempt"), plural(runs, "run"));
+    return say(
+        passed == 1 ? "progress.summary_one" : "progress.summary", fmt::arg("passed", passed),
+        fmt::arg("attempts", attempts),
+        fmt::arg("attempts_word", tr(attempts == 1 ? "progress.attempt" : "progress.attempts")),
+        fmt::arg("runs", runs),
+        fmt::arg("runs_word", tr(runs == 1 ? "progress.run" : "progress.runs")));
 }
 
 bool confirmed(const std::string& question) {
-    std::fprintf(stderr, "%s [y/N] ", question.c_str());
+    std::fprintf(stderr, "%s %s ", question.c_str(), tr("progress.y_n").c_str());
     std::fflush(stderr);
     char* buf = nullptr;
     std::size_t cap = 0;
@@ -49,19 +51,20 @@ bool confirmed(const std::string& question) {
     while (!answer.empty() &&
            (answer.back() == '\n' || answer.back() == '\r' || answer.back() == ' '))
         answer.pop_back();
-    return answer == "y" || answer == "Y" || answer == "yes" || answer == "Yes" || answer == "YES";
+    return answer == "y" || answer == "Y" || answer == "yes" || answer == "Yes" ||
+           answer == "YES" || answer == tr("progress.yes_word");
 }
 
 int reset(const ProgressArgs& args, ProgressStore& store) {
     if (!args.yes) {
         if (isatty(STDIN_FILENO) != 1) {
-            throw UsageError(
-                "progress --reset erases all progress: confirm it on a terminal, or add --yes");
+            throw UsageError(tr("progress.reset_needs_terminal"));
         }
-        const std::string question = fmt::format("Erase all progress ({}) kept in {}?",
-                                                 summary(store.load()), store.file().string());
+        const std::string question =
+            say("progress.erase_question", fmt::arg("summary", summary(store.load())),
+                fmt::arg("file", store.file().string()));
         if (!confirmed(question)) {
-            fmt::print("Nothing was erased.\n");
+            fmt::print("{}\n", tr("progress.nothing_erased"));
             return exit_failed;
         }
     }
@@ -71,7 +74,7 @@ int reset(const ProgressArgs& args, ProgressStore& store) {
             "{}\n",
             nlohmann::ordered_json{{"erased", true}, {"file", store.file().string()}}.dump(2));
     } else {
-        fmt::print("Progress erased.\n");
+        fmt::print("{}\n", tr("progress.erased"));
     }
     return exit_ok;
 }
@@ -86,19 +89,21 @@ int next_lesson(const Progress& progress) {
 }
 
 Status lesson_status(const LessonProgress& p, const Terminal& term) {
-    if (p.passed) return {term.unicode ? "✓ passed" : "passed", Style::Good};
-    if (p.best) return {fmt::format("quiz {}%", p.best->percent()), Style::Warn};
+    if (p.passed) return {(term.unicode ? "✓ " : "") + tr("progress.status.passed"), Style::Good};
+    if (p.best)
+        return {say("progress.status.quiz", fmt::arg("percent", p.best->percent())), Style::Warn};
     if (p.runs > 0)
-        return {fmt::format("ran {}{}", p.runs, term.unicode ? "×" : "x"), Style::Accent};
-    return {"new", Style::Dim};
+        return {say("progress.status.ran", fmt::arg("runs", p.runs),
+                    fmt::arg("times", term.unicode ? "×" : "x")),
+                Style::Accent};
+    return {tr("progress.status.new"), Style::Dim};
 }
 
 std::string next_step(const Progress& progress) {
     const int n = next_lesson(progress);
-    if (n == 0) return "Every lesson passed. Well done.";
-    if (progress.of(n).runs == 0)
-        return fmt::format("Next: asynclab run {}, then asynclab quiz {}.", n, n);
-    return fmt::format("Next: asynclab quiz {}.", n);
+    if (n == 0) return tr("progress.all_passed");
+    if (progress.of(n).runs == 0) return say("progress.next_run", fmt::arg("n", n));
+    return say("progress.next_quiz", fmt::arg("n", n));
 }
 
 nlohmann::ordered_json lesson_progress_json(const LessonProgress& p) {
@@ -137,27 +142,29 @@ int progress_command(const ProgressArgs& args, const Terminal& term) {
                 .dump(2));
         return exit_ok;
     }
-    fmt::print("{}\n", term.paint("Your progress", Style::Heading));
+    fmt::print("{}\n", term.paint(tr("progress.heading"), Style::Heading));
     if (!store.file().empty())
         fmt::print("{}\n",
-                   term.paint(fmt::format("kept in {}", store.file().string()), Style::Dim));
-    fmt::print("\n{}\n", term.paint(fmt::format("  {:<13} {:>5} {:>7}  {:<11} {}", "lesson", "runs",
-                                                "quizzes", "best score", "passed"),
-                                    Style::Bold));
+                   term.paint(say("progress.kept_in", fmt::arg("file", store.file().string())),
+                              Style::Dim));
+    fmt::print(
+        "\n{}\n",
+        term.paint(fmt::format("  {} {} {}  {} {}", pad_right(tr("progress.col.lesson"), 13),
+                               pad_left(tr("progress.col.runs"), 5),
+                               pad_left(tr("progress.col.quizzes"), 7),
+                               pad_right(tr("progress.col.best"), 11), tr("progress.col.passed")),
+                   Style::Bold));
     for (const lessons::Lesson* l : lessons::all_lessons()) {
         const LessonProgress p = progress.of(l->number);
-        const std::string passed = p.passed
-                                       ? term.paint(term.unicode ? "✓ yes" : "yes", Style::Good)
-                                       : term.paint("no", Style::Dim);
-        // "—" is one column but three bytes: pad it by hand.
-        const std::string score = score_text(p, term.unicode);
-        const std::size_t pad =
-            (p.best ? score.size() : 1) < 11 ? 11 - (p.best ? score.size() : 1) : 0;
-        fmt::print("  {} {:<11} {:>5} {:>7}  {}{} {}\n",
+        const std::string passed =
+            p.passed ? term.paint((term.unicode ? "✓ " : "") + tr("progress.yes"), Style::Good)
+                     : term.paint(tr("progress.no"), Style::Dim);
+        // "—" is one column but three bytes: padded by columns.
+        fmt::print("  {} {:<11} {:>5} {:>7}  {} {}\n",
                    term.paint(fmt::format("{}", l->number), Style::Accent), l->slug, p.runs,
-                   p.quiz_attempts, score, std::string(pad, ' '), passed);
+                   p.quiz_attempts, pad_right(score_text(p, term.unicode), 11), passed);
     }
-    fmt::print("\n{}. {}\n", summary(progress), next_step(progress));
+    fmt::print("\n{}{} {}\n", summary(progress), tr("progress.full_stop"), next_step(progress));
     return exit_ok;
 }
 

@@ -18,6 +18,8 @@
 #include <cstring>
 #include <thread>
 
+#include "words.hpp"
+
 namespace asynclab::cli {
 
 namespace fs = std::filesystem;
@@ -47,18 +49,20 @@ class FileLock {
     explicit FileLock(const fs::path& path) {
         fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0666);
         if (fd_ < 0) {
-            error_ = fmt::format("cannot open {}: {}", path.string(), errno_text(errno));
+            error_ = lessons::say("store.cannot_open", fmt::arg("file", path.string()),
+                                  fmt::arg("why", errno_text(errno)));
             return;
         }
         const auto deadline = std::chrono::steady_clock::now() + lock_patience;
         while (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
             if (errno != EWOULDBLOCK && errno != EINTR) {
-                error_ = fmt::format("cannot lock {}: {}", path.string(), errno_text(errno));
+                error_ = lessons::say("store.cannot_lock", fmt::arg("file", path.string()),
+                                      fmt::arg("why", errno_text(errno)));
                 return;
             }
             if (std::chrono::steady_clock::now() > deadline) {
-                error_ = fmt::format("another asynclab has held {} for {} s", path.string(),
-                                     lock_patience.count());
+                error_ = lessons::say("store.held", fmt::arg("file", path.string()),
+                                      fmt::arg("seconds", lock_patience.count()));
                 return;
             }
             std::this_thread::sleep_for(std::chrono::milliseconds(5));
@@ -106,10 +110,10 @@ std::optional<std::string> slurp(const fs::path& path, int& err, std::string& er
         error = errno_text(err);
     } else if (S_ISDIR(st.st_mode)) {
         err = EISDIR;
-        error = "it is a directory, not a file";
+        error = lessons::message("store.is_directory");
     } else if (!S_ISREG(st.st_mode)) {
         err = EINVAL;
-        error = "it is not a regular file";
+        error = lessons::message("store.not_regular");
     } else if (st.st_size > max_size) {
         text = std::string("(too large)");  // parses as garbage: set aside as corrupt
     } else {
@@ -157,7 +161,7 @@ ProgressStore ProgressStore::from_environment() {
     }
     ProgressStore none{fs::path()};
     none.dir_.reset();
-    none.no_dir_reason_ = "progress cannot be kept: HOME is not set (set ASYNCLAB_HOME or HOME)";
+    none.no_dir_reason_ = lessons::message("store.no_home");
     return none;
 }
 
@@ -173,7 +177,8 @@ void ProgressStore::say(const std::string& message) {
     if (warn) {
         warn(message);
     } else {
-        std::fprintf(stderr, "asynclab: warning: %s\n", message.c_str());
+        std::fprintf(stderr, "asynclab: %s\n",
+                     lessons::say("store.warning", fmt::arg("what", message)).c_str());
     }
 }
 
@@ -184,35 +189,36 @@ ProgressStore::Loaded ProgressStore::read_file(Access access) {
     const std::optional<std::string> text = slurp(path, err, error);
     if (!text) {
         if (err == ENOENT) return {};
-        say(fmt::format("cannot read {}: {}; progress is not saved until it is fixed or removed",
-                        path.string(), error));
+        say(lessons::say("store.cannot_read", fmt::arg("file", path.string()),
+                         fmt::arg("why", error)));
         return {.progress = {}, .writable = false};
     }
     std::string reason;
     try {
         return {.progress = progress_from_json(nlohmann::json::parse(*text)), .writable = true};
     } catch (const ProgressTooNew& e) {
-        say(fmt::format("{}: {}; it is left as it is and progress is not saved", path.string(),
-                        e.what()));
+        say(lessons::say("store.too_new", fmt::arg("file", path.string()),
+                         fmt::arg("why", e.what())));
         return {.progress = {}, .writable = false};
     } catch (const ProgressFormatError& e) {
         reason = e.what();
     } catch (const nlohmann::json::exception&) {
-        reason = "it is not valid JSON";
+        reason = lessons::message("store.not_json");
     }
     if (access == Access::Peek) return {.progress = {}, .writable = false, .corrupt = true};
     if (access == Access::Unlocked) {
-        say(fmt::format("{} is unusable ({}); progress is not saved", path.string(), reason));
+        say(lessons::say("store.unusable", fmt::arg("file", path.string()),
+                         fmt::arg("why", reason)));
         return {.progress = {}, .writable = false};
     }
     const fs::path aside = aside_name(*dir_);
     if (::rename(path.c_str(), aside.c_str()) != 0) {
-        say(fmt::format("{} is unusable ({}) and cannot be moved aside: {}; progress is not saved",
-                        path.string(), reason, errno_text(errno)));
+        say(lessons::say("store.unmovable", fmt::arg("file", path.string()),
+                         fmt::arg("why", reason), fmt::arg("error", errno_text(errno))));
         return {.progress = {}, .writable = false};
     }
-    say(fmt::format("{} was unusable ({}); moved it to {} and started afresh", path.string(),
-                    reason, aside.filename().string()));
+    say(lessons::say("store.set_aside", fmt::arg("file", path.string()), fmt::arg("why", reason),
+                     fmt::arg("aside", aside.filename().string())));
     return {};
 }
 
@@ -232,7 +238,8 @@ Progress ProgressStore::load() {
         const FileLock lock(*dir_ / lock_name);
         return read_file(lock.locked() ? Access::Locked : Access::Unlocked).progress;
     } catch (const std::exception& e) {  // out of memory, a directory that vanished...
-        say(fmt::format("cannot read progress in {}: {}", dir_->string(), e.what()));
+        say(lessons::say("store.cannot_read_dir", fmt::arg("dir", dir_->string()),
+                         fmt::arg("why", e.what())));
         return {};
     }
 }
@@ -246,13 +253,13 @@ bool ProgressStore::update(const std::function<void(Progress&)>& change) {
         std::error_code ec;
         fs::create_directories(*dir_, ec);
         if (ec || !fs::is_directory(*dir_, ec)) {
-            say(fmt::format("progress is not saved: cannot make the directory {}: {}",
-                            dir_->string(), ec ? ec.message() : "a file is in the way"));
+            say(lessons::say("store.cannot_mkdir", fmt::arg("dir", dir_->string()),
+                             fmt::arg("why", ec ? ec.message() : tr("store.file_in_way"))));
             return false;
         }
         const FileLock lock(*dir_ / lock_name);
         if (!lock.locked()) {
-            say(fmt::format("progress is not saved: {}", lock.error()));
+            say(lessons::say("store.not_saved", fmt::arg("why", lock.error())));
             return false;
         }
         Loaded loaded = read_file(Access::Locked);
@@ -260,7 +267,7 @@ bool ProgressStore::update(const std::function<void(Progress&)>& change) {
         change(loaded.progress);
         return write_file(loaded.progress);
     } catch (const std::exception& e) {
-        say(fmt::format("progress is not saved: {}", e.what()));
+        say(lessons::say("store.not_saved", fmt::arg("why", e.what())));
         return false;
     }
 }
@@ -274,21 +281,21 @@ bool ProgressStore::write_file(const Progress& progress) {
     const std::string text = progress_to_json(progress).dump(2) + "\n";
     const fs::path temp = *dir_ / fmt::format("{}{}", temp_prefix, getpid());
     const auto fail = [&](const char* what) {
-        say(fmt::format("progress is not saved: cannot {} {}: {}", what, temp.string(),
-                        errno_text(errno)));
+        say(lessons::say("store.cannot_write", fmt::arg("step", tr(what)),
+                         fmt::arg("file", temp.string()), fmt::arg("why", errno_text(errno))));
         ::unlink(temp.c_str());
         return false;
     };
     const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
-    if (fd < 0) return fail("create");
+    if (fd < 0) return fail("store.step.create");
     const std::size_t half = text.size() / 2;
     bool ok = write_all(fd, text.data(), half);
     if (ok && on_stage) on_stage(Stage::TempHalfWritten);
     ok = ok && write_all(fd, text.data() + half, text.size() - half) && ::fsync(fd) == 0;
     if (ok && on_stage) on_stage(Stage::TempSynced);
     if (::close(fd) != 0) ok = false;
-    if (!ok) return fail("write");
-    if (::rename(temp.c_str(), file().c_str()) != 0) return fail("rename");
+    if (!ok) return fail("store.step.write");
+    if (::rename(temp.c_str(), file().c_str()) != 0) return fail("store.step.rename");
     if (on_stage) on_stage(Stage::Renamed);
     // The rename itself is durable only once the directory is synced.
     if (const int dir_fd = ::open(dir_->c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC); dir_fd >= 0) {
@@ -304,9 +311,15 @@ void record_lesson_run(int lesson) noexcept {
         const std::string when = utc_now();
         store.update([&](Progress& p) { p.record_run(lesson, when); });
     } catch (const std::exception& e) {
-        std::fprintf(stderr, "asynclab: warning: progress is not saved: %s\n", e.what());
+        std::fprintf(
+            stderr, "asynclab: %s\n",
+            lessons::say("store.warning", fmt::arg("what", lessons::say("store.not_saved",
+                                                                        fmt::arg("why", e.what()))))
+                .c_str());
     } catch (...) {
-        std::fprintf(stderr, "asynclab: warning: progress is not saved\n");
+        std::fprintf(
+            stderr, "asynclab: %s\n",
+            lessons::say("store.warning", fmt::arg("what", tr("store.not_saved_plain"))).c_str());
     }
 }
 

@@ -78,9 +78,9 @@ struct QuestionFacts {
 };
 
 lessons::ProseLookup question_lookup(const QuestionFacts& facts) {
-    lessons::ProseLookup figures = facts.run
-                                       ? lessons::prose_lookup(*facts.run, facts.knobs, facts.lesson)
-                                       : lessons::prose_lookup(facts.knobs, facts.lesson);
+    lessons::ProseLookup figures =
+        facts.run ? lessons::prose_lookup(*facts.run, facts.knobs, facts.lesson)
+                  : lessons::prose_lookup(facts.knobs, facts.lesson);
     return [&facts, figures = std::move(figures)](
                std::string_view name) -> std::optional<lessons::ProseValue> {
         if (name.size() == 8 && name.starts_with("answer_")) {
@@ -97,7 +97,8 @@ lessons::ProseLookup question_lookup(const QuestionFacts& facts) {
         // A list knob reads as drawn, "1.0,0.5,0.3", the way the learner would type it.
         const lessons::KnobSpec* spec = facts.lesson.knob(name);
         if (const auto d = facts.drawn.find(std::string(name));
-            d != facts.drawn.end() && spec != nullptr && spec->kind == lessons::KnobKind::SecondsList)
+            d != facts.drawn.end() && spec != nullptr &&
+            spec->kind == lessons::KnobKind::SecondsList)
             return lessons::ProseValue{d->second, false};
         return figures(name);
     };
@@ -114,7 +115,8 @@ std::optional<std::string> word_of(const Value& v) {
 
 /// Sets the right answer from the run's value: a number, an order, a word, or the choice that
 /// reads as it.
-void set_right_answer(QuizQuestion& q, const Value& value, const std::string& where, int number) {
+void set_right_answer(QuizQuestion& q, const Value& value, const std::string& where, int number,
+                      int lesson_number) {
     const auto bad = [&](std::string_view what) {
         return QuizError(fmt::format("{}: question {} reads '{}': {}", where, number,
                                      q.source->predict->metric, what));
@@ -122,11 +124,17 @@ void set_right_answer(QuizQuestion& q, const Value& value, const std::string& wh
     if (!q.choices.empty()) {
         const std::optional<std::string> word = word_of(value);
         if (!word) throw bad("a list cannot pick a choice");
-        const auto it = std::find_if(q.choices.begin(), q.choices.end(),
+        // The run's value is English ("cancelled"): it is read against the English choices, whose
+        // order every language keeps.
+        const std::vector<std::string>& english =
+            lessons::lesson_text(lesson_number, "en")
+                .questions.at(static_cast<std::size_t>(number - 1))
+                .choices;
+        const auto it = std::find_if(english.begin(), english.end(),
                                      [&](const auto& c) { return same_word(c, *word); });
-        if (it == q.choices.end()) throw bad(fmt::format("no choice reads '{}'", *word));
+        if (it == english.end()) throw bad(fmt::format("no choice reads '{}'", *word));
         q.kind = AnswerKind::Letters;
-        q.right = {static_cast<int>(it - q.choices.begin())};
+        q.right = {static_cast<int>(it - english.begin())};
     } else if (const auto* items = value.get_if<ValueList>()) {
         q.kind = AnswerKind::Sequence;
         for (const Value& item : *items) {
@@ -194,7 +202,7 @@ void set_predict(QuizQuestion& q, QuestionFacts& facts, const lessons::LessonTex
     } catch (const lessons::ProseError& e) {
         throw QuizError(fmt::format("{}: question {}: {}", where, number, e.what()));
     }
-    set_right_answer(q, *value, where, number);
+    set_right_answer(q, *value, where, number, lesson.number);
     q.check_command =
         fmt::format("asynclab run {} --clock virtual --demo {}", lesson.number, p.demo);
     for (const auto& spec :

@@ -15,6 +15,7 @@
 #include "quiz/quiz.hpp"
 #include "terminal/echo.hpp"
 #include "terminal/text.hpp"
+#include "words.hpp"
 
 namespace asynclab::cli {
 
@@ -26,10 +27,17 @@ std::string lower(std::string_view s) {
     return out;
 }
 
-/// Chinese punctuation between answers reads as its ASCII twin: "a，c", "b、0.3".
+/// Chinese punctuation between answers reads as its ASCII twin: "a，c", "b、0.3", "C＞A＞B", and
+/// the ideographic space as a space.
 std::string ascii_separators(std::string_view typed) {
     std::string out(typed);
-    for (const auto& [wide, ascii] : {std::pair{"，", ","}, {"、", ","}, {"；", ";"}}) {
+    for (const auto& [wide, ascii] : {std::pair{"，", ","},
+                                      {"、", ","},
+                                      {"；", ";"},
+                                      {"＋", "+"},
+                                      {"＞", ">"},
+                                      {"\u3000", " "},
+                                      {"．", "."}}) {
         for (std::size_t at = out.find(wide); at != std::string::npos; at = out.find(wide, at))
             out.replace(at, std::string_view(wide).size(), ascii);
     }
@@ -39,8 +47,8 @@ std::string ascii_separators(std::string_view typed) {
 /// A typed word the way the run spells it: yes and no stand for their synonyms.
 std::string canonical_word(std::string_view word) {
     std::string w = lower(lessons::trim(word));
-    if (w == "y" || w == "true" || w == "是") return "yes";
-    if (w == "n" || w == "false" || w == "否") return "no";
+    if (w == "y" || w == "true" || w == "是" || w == "对") return "yes";
+    if (w == "n" || w == "false" || w == "否" || w == "不") return "no";
     return w;
 }
 
@@ -77,8 +85,8 @@ std::optional<Answer> read_letters(const QuizQuestion& q, std::string_view typed
             continue;
         }
         if (raw < 'a' || raw > last_letter(q)) {
-            problem = fmt::format("'{}' is not one of the choices: type a letter from a to {}",
-                                  shown(lessons::trim(typed)), last_letter(q));
+            problem = say("answer.not_a_choice", fmt::arg("typed", shown(lessons::trim(typed))),
+                          fmt::arg("last", last_letter(q)));
             return std::nullopt;
         }
         a.letters.push_back(raw - 'a');
@@ -86,11 +94,11 @@ std::optional<Answer> read_letters(const QuizQuestion& q, std::string_view typed
     std::sort(a.letters.begin(), a.letters.end());
     a.letters.erase(std::unique(a.letters.begin(), a.letters.end()), a.letters.end());
     if (a.letters.empty()) {
-        problem = fmt::format("type a letter from a to {}", last_letter(q));
+        problem = say("answer.type_letter", fmt::arg("last", last_letter(q)));
         return std::nullopt;
     }
     if (a.letters.size() > 1 && !q.several()) {
-        problem = "this question has one right answer: type a single letter";
+        problem = tr("answer.one_letter");
         return std::nullopt;
     }
     return a;
@@ -100,14 +108,18 @@ std::optional<Answer> read_letters(const QuizQuestion& q, std::string_view typed
 std::optional<double> unit_factor(const std::string& question_unit, const std::string& unit) {
     if (unit.empty()) return 1.0;
     if (question_unit == "s") {
-        constexpr std::array seconds{"s", "sec", "secs", "second", "seconds"};
-        constexpr std::array millis{"ms", "msec", "msecs", "millisecond", "milliseconds"};
+        constexpr std::array seconds{"s", "sec", "secs", "second", "seconds", "秒"};
+        constexpr std::array millis{"ms", "msec", "msecs", "millisecond", "milliseconds", "毫秒"};
         if (std::find(seconds.begin(), seconds.end(), unit) != seconds.end()) return 1.0;
         if (std::find(millis.begin(), millis.end(), unit) != millis.end()) return 1e-3;
         return std::nullopt;
     }
     const std::string u = lower(question_unit);
     if (unit == u || unit + "s" == u || unit == u + "s") return 1.0;  // "3 step" and "1 steps" too
+    // Chinese counts things with a measure word, not the unit: "3 个", "3 项", "3 次", "3 步".
+    constexpr std::array measure_words{"个", "项", "次", "步", "条"};
+    if (std::find(measure_words.begin(), measure_words.end(), unit) != measure_words.end())
+        return 1.0;
     return std::nullopt;
 }
 
@@ -119,24 +131,23 @@ std::optional<Answer> read_number(const QuizQuestion& q, std::string_view typed,
     if (s.find(',') != std::string_view::npos) {
         std::string dotted(s);
         std::replace(dotted.begin(), dotted.end(), ',', '.');
-        problem = fmt::format("use a dot for decimals: {}, not {}", dotted, s);
+        problem = say("answer.use_dot", fmt::arg("dotted", dotted), fmt::arg("typed", s));
         return std::nullopt;
     }
     double value = 0;
     const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), value);
     if (ec != std::errc{} || !std::isfinite(value)) {
-        const std::string example = unit == "s"    ? "0.25 or 0.25 s"
-                                    : unit.empty() ? "3"
-                                                   : fmt::format("3 or 3 {}", unit);
-        problem = fmt::format("type a number, like {}", example);
+        problem = unit == "s"    ? tr("answer.number_seconds")
+                  : unit.empty() ? tr("answer.number")
+                                 : say("answer.number_unit", fmt::arg("unit", unit));
         return std::nullopt;
     }
     const std::string rest = lower(
         lessons::trim(std::string_view(end, static_cast<std::size_t>(s.data() + s.size() - end))));
     const std::optional<double> factor = unit_factor(unit, rest);
     if (!factor) {
-        problem = fmt::format("'{}' is not a unit I know here: answer in {}", shown(rest),
-                              unit.empty() ? "a plain number" : unit);
+        problem = say("answer.unknown_unit", fmt::arg("typed", shown(rest)),
+                      fmt::arg("unit", unit.empty() ? tr("answer.plain_number") : unit));
         return std::nullopt;
     }
     return Answer{.letters = {}, .number = value * *factor, .words = {}};
@@ -149,8 +160,8 @@ std::optional<Answer> read_order(const QuizQuestion& q, std::string_view typed,
     Answer a;
     a.words = split_order(typed, single);
     if (a.words.size() != q.right_words.size()) {
-        problem =
-            fmt::format("list all {} in order, like {}", q.right_words.size(), order_example(q));
+        problem = say("answer.list_all", fmt::arg("n", q.right_words.size()),
+                      fmt::arg("example", order_example(q)));
         return std::nullopt;
     }
     return a;
@@ -159,7 +170,7 @@ std::optional<Answer> read_order(const QuizQuestion& q, std::string_view typed,
 std::optional<Answer> read_word(std::string_view typed, std::string& problem) {
     const std::string_view w = lessons::trim(typed);
     if (w.empty() || w.find_first_of(" \t,") != std::string_view::npos) {
-        problem = "type one word";
+        problem = tr("answer.one_word");
         return std::nullopt;
     }
     return Answer{.letters = {}, .number = 0, .words = {std::string(w)}};
@@ -171,16 +182,16 @@ std::string kinds(const Quiz& quiz) {
         out += out.empty() ? "" : ", ";
         switch (q.kind) {
             case AnswerKind::Letters:
-                out += q.several() ? "letters" : "letter";
+                out += tr(q.several() ? "answer.kind.letters" : "answer.kind.letter");
                 break;
             case AnswerKind::Number:
-                out += "number";
+                out += tr("answer.kind.number");
                 break;
             case AnswerKind::Sequence:
-                out += "order (as C>A>B)";
+                out += tr("answer.kind.order");
                 break;
             case AnswerKind::Word:
-                out += "word";
+                out += tr("answer.kind.word");
                 break;
         }
     }
@@ -224,19 +235,18 @@ std::vector<Answer> read_answer_list(const Quiz& quiz, std::string_view typed_li
     const std::vector<std::string_view> entries = lessons::split(list, ',');
     const std::size_t n = quiz.questions.size();
     if (entries.size() != n) {
-        throw UsageError(fmt::format(
-            "--answers gives {} answer{} but lesson {}'s quiz has {} questions, taking in order: "
-            "{} "
-            "(several letters as a+c)",
-            entries.size(), entries.size() == 1 ? "" : "s", quiz.lesson->number, n, kinds(quiz)));
+        throw UsageError(say(entries.size() == 1 ? "answer.count_one" : "answer.count",
+                             fmt::arg("given", entries.size()), fmt::arg("n", quiz.lesson->number),
+                             fmt::arg("total", n), fmt::arg("kinds", kinds(quiz))));
     }
     std::vector<Answer> answers;
     for (std::size_t i = 0; i < n; ++i) {
         std::string problem;
         std::optional<Answer> a = read_answer(quiz.questions[i], entries[i], problem);
         if (!a)
-            throw UsageError(
-                fmt::format("--answers: answer {} ('{}'): {}", i + 1, shown(entries[i]), problem));
+            throw UsageError(say("answer.bad", fmt::arg("i", i + 1),
+                                 fmt::arg("typed", shown(entries[i])),
+                                 fmt::arg("problem", problem)));
         answers.push_back(std::move(*a));
     }
     return answers;

@@ -15,6 +15,7 @@
 #include "progress/progress_view.hpp"
 #include "quiz/quiz_ui.hpp"
 #include "terminal/echo.hpp"
+#include "words.hpp"
 
 namespace asynclab::cli {
 
@@ -49,8 +50,8 @@ std::optional<std::vector<Answer>> read_piped_answers(const Quiz& quiz, int& rea
         std::optional<Answer> a = read_answer(q, line, problem);
         if (!a) {
             std::free(buf);
-            throw UsageError(
-                fmt::format("answer {} on stdin ('{}'): {}", reached, shown(line), problem));
+            throw UsageError(say("quiz.bad_piped", fmt::arg("i", reached),
+                                 fmt::arg("line", shown(line)), fmt::arg("problem", problem)));
         }
         answers.push_back(std::move(*a));
     }
@@ -66,8 +67,7 @@ int quiz_command(const QuizArgs& args, const Terminal& term) {
     if (!args.lesson) {
         number = next_lesson(store.load());
         if (number == 0) {
-            if (!args.json)
-                fmt::print("Every lesson is passed. Take any quiz again with `asynclab quiz N`.\n");
+            if (!args.json) fmt::print("{}\n", tr("quiz.all_passed"));
             if (args.json)
                 fmt::print(
                     "{}\n",
@@ -79,16 +79,15 @@ int quiz_command(const QuizArgs& args, const Terminal& term) {
     const lessons::LessonText& text = lessons::lesson_text(number);
     const bool from_terminal = isatty(STDIN_FILENO) == 1;
     if (args.json && !args.answers && from_terminal) {
-        throw UsageError(
-            "quiz --json needs the answers up front: give --answers (or pipe them in, one per "
-            "line)");
+        throw UsageError(tr("quiz.json_needs_answers"));
     }
 
     Quiz quiz;
     try {
         quiz = make_quiz(lesson, text, args.seed.value_or(fresh_seed()));
     } catch (const QuizError& e) {
-        std::fprintf(stderr, "asynclab: cannot set the quiz: %s\n", e.what());
+        std::fprintf(stderr, "asynclab: %s\n",
+                     say("quiz.cannot_set", fmt::arg("what", e.what())).c_str());
         return exit_failed;
     }
 
@@ -104,15 +103,13 @@ int quiz_command(const QuizArgs& args, const Terminal& term) {
     } else {
         if (!args.lesson)
             fmt::print("{}\n",
-                       term.paint(fmt::format("Lesson {} is the first not passed yet.", number),
-                                  Style::Dim));
+                       term.paint(say("quiz.first_not_passed", fmt::arg("n", number)), Style::Dim));
         print_quiz_intro(quiz, term, true);
         answers = ask_questions(quiz, term, stdin, !from_terminal, reached);
     }
     if (!answers) {
         const std::string message =
-            fmt::format("The quiz stopped at question {} of {}: nothing was recorded.", reached,
-                        quiz.questions.size());
+            say("quiz.stopped", fmt::arg("i", reached), fmt::arg("total", quiz.questions.size()));
         if (prose) fmt::print("{}\n", term.paint(message, Style::Warn));
         if (!prose) std::fprintf(stderr, "asynclab: %s\n", message.c_str());
         return exit_failed;

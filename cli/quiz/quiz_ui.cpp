@@ -9,7 +9,10 @@
 #include <string>
 
 #include "asynclab/lessons/lesson.hpp"
+#include "asynclab/lessons/trim_split.hpp"
+#include "terminal/text.hpp"
 #include "terminal/text_wrap.hpp"
+#include "words.hpp"
 
 namespace asynclab::cli {
 
@@ -20,16 +23,27 @@ std::string glyph(const Terminal& term, bool right) {
     return term.paint(term.unicode ? "✗" : "x", Style::Bad);
 }
 
+/// `text` wrapped to the terminal, each line painted on its own (a colour never spans a line end).
+void print_wrapped(std::string_view text, Style style, const Terminal& term) {
+    const std::string lines = wrap_paragraphs(text, term.width);
+    for (std::size_t at = 0; at < lines.size();) {
+        const std::size_t end = lines.find('\n', at);
+        fmt::print("{}\n", term.paint(lines.substr(at, end - at), style));
+        at = end == std::string::npos ? lines.size() : end + 1;
+    }
+}
+
 std::string heading(const Quiz& quiz) {
-    return fmt::format("Lesson {} · {} — quiz", quiz.lesson->number, quiz.text->title);
+    return say("quiz.heading", fmt::arg("n", quiz.lesson->number),
+               fmt::arg("title", quiz.text->title));
 }
 
 void print_question(const Quiz& quiz, std::size_t i, const Terminal& term) {
     const QuizQuestion& q = quiz.questions[i];
-    const std::string label = fmt::format("Question {} of {}", i + 1, quiz.questions.size());
-    fmt::print(
-        "{}{}\n", term.paint(label, Style::Bold),
-        q.predict() ? term.paint(" · predict: the engine computes the answer", Style::Dim) : "");
+    const std::string label =
+        say("quiz.question_of", fmt::arg("i", i + 1), fmt::arg("total", quiz.questions.size()));
+    fmt::print("{}{}\n", term.paint(label, Style::Bold),
+               q.predict() ? term.paint(tr("quiz.predict_note"), Style::Dim) : "");
     fmt::print("{}", wrap_paragraphs(q.prompt, term.width, 2));
     for (std::size_t c = 0; c < q.choices.size(); ++c) {
         const std::string letter =
@@ -45,15 +59,16 @@ void print_question(const Quiz& quiz, std::size_t i, const Terminal& term) {
 std::string answer_hint(const QuizQuestion& q) {
     switch (q.kind) {
         case AnswerKind::Number:
-            return q.unit().empty() ? "a number" : fmt::format("a number, in {}", q.unit());
+            return q.unit().empty() ? tr("quiz.hint.number")
+                                    : say("quiz.hint.number_in", fmt::arg("unit", q.unit()));
         case AnswerKind::Sequence:
-            return fmt::format("{} in order", order_example(q));
+            return say("quiz.hint.order", fmt::arg("example", order_example(q)));
         case AnswerKind::Word:
-            return "one word";
+            return tr("quiz.hint.word");
         case AnswerKind::Letters:
             break;
     }
-    return q.several() ? "one or more letters, like a,c" : "one letter";
+    return tr(q.several() ? "quiz.hint.letters" : "quiz.hint.letter");
 }
 
 /// The right choices spelled out, so a missed answer need not be scrolled back to.
@@ -69,10 +84,32 @@ void print_right_choices(const QuizQuestion& q, const Terminal& term) {
 }
 
 /// Why, and for a prediction the command that shows the same figure.
+/// A shell command in lines of at most `width` columns, cut between its words, each line but the
+/// last ending in " \\" so that it still pastes as one command.
+std::string command_lines(std::string_view command, int width, int indent) {
+    const std::string pad(static_cast<std::size_t>(indent), ' ');
+    std::string out;
+    std::string line;
+    for (std::string_view word : lessons::split(command, ' ')) {
+        if (word.empty()) continue;
+        if (!line.empty() && display_width(line) + 1 + display_width(word) + 2 > width - indent) {
+            out += pad + line + " \\\n";
+            line = "  ";
+        }
+        line += (line.empty() || line == "  " ? "" : " ") + std::string(word);
+    }
+    return out + pad + line + "\n";
+}
+
 void print_explanation(const QuizQuestion& q, const Terminal& term) {
     fmt::print("{}", wrap_paragraphs(q.explain, term.width, 4));
-    if (q.predict()) {
-        fmt::print("    {} {}\n", term.paint("See it run:", Style::Dim), q.check_command);
+    if (!q.predict()) return;
+    const std::string label = term.paint(tr("quiz.see_it_run"), Style::Dim);
+    const int label_width = display_width(tr("quiz.see_it_run"));
+    if (4 + label_width + 1 + display_width(q.check_command) <= term.width) {
+        fmt::print("    {} {}\n", label, q.check_command);
+    } else {
+        fmt::print("    {}\n{}", label, command_lines(q.check_command, term.width, 6));
     }
 }
 
@@ -80,16 +117,15 @@ void print_feedback(const QuizQuestion& q, const Answer& a, const Terminal& term
     const bool right = is_right(q, a);
     std::string verdict;
     if (q.kind == AnswerKind::Number) {
-        verdict =
-            right ? fmt::format("Right: the engine says {}.", right_answer_text(q))
-                  : fmt::format("Not right: the engine says {} (within ±{} counts).",
-                                right_answer_text(q), format_number(q.source->predict->tolerance));
+        verdict = right ? say("quiz.right_engine", fmt::arg("answer", right_answer_text(q)))
+                        : say("quiz.wrong_engine_within", fmt::arg("answer", right_answer_text(q)),
+                              fmt::arg("tolerance", format_number(q.source->predict->tolerance)));
     } else if (q.kind != AnswerKind::Letters) {
-        verdict = right ? fmt::format("Right: the engine says {}.", right_answer_text(q))
-                        : fmt::format("Not right: the engine says {}.", right_answer_text(q));
+        verdict = say(right ? "quiz.right_engine" : "quiz.wrong_engine",
+                      fmt::arg("answer", right_answer_text(q)));
     } else {
-        verdict =
-            right ? "Right." : fmt::format("Not right: the answer is {}:", right_answer_text(q));
+        verdict = right ? tr("quiz.right")
+                        : say("quiz.wrong_answer", fmt::arg("answer", right_answer_text(q)));
     }
     fmt::print("  {} {}\n", glyph(term, right),
                term.paint(verdict, right ? Style::Good : Style::Bad));
@@ -115,21 +151,10 @@ std::optional<std::string> read_line(std::FILE* in) {
 }  // namespace
 
 void print_quiz_intro(const Quiz& quiz, const Terminal& term, bool interactive) {
-    fmt::print("{}\n", term.paint(heading(quiz), Style::Heading));
-    fmt::print("{} questions; pass mark {}% ({} of {} right).\n", quiz.questions.size(),
-               pass_percent, quiz.pass_mark(), quiz.questions.size());
-    if (interactive) {
-        // Painted line by line so that wrapping never splits a colour code.
-        const std::string how = wrap_paragraphs(
-            "Answer with a letter (several as a,c) or, for a prediction, a number. "
-            "q or Ctrl-D stops without recording anything.",
-            term.width);
-        for (std::size_t at = 0; at < how.size();) {
-            const std::size_t end = how.find('\n', at);
-            fmt::print("{}\n", term.paint(how.substr(at, end - at), Style::Dim));
-            at = end == std::string::npos ? how.size() : end + 1;
-        }
-    }
+    print_wrapped(heading(quiz), Style::Heading, term);
+    fmt::print("{}\n", say("quiz.intro", fmt::arg("total", quiz.questions.size()),
+                           fmt::arg("pass", pass_percent), fmt::arg("mark", quiz.pass_mark())));
+    if (interactive) print_wrapped(tr("quiz.how"), Style::Dim, term);
     fmt::print("\n");
 }
 
@@ -141,8 +166,9 @@ std::optional<std::vector<Answer>> ask_questions(const Quiz& quiz, const Termina
         const QuizQuestion& q = quiz.questions[i];
         print_question(quiz, i, term);
         for (;;) {
-            fmt::print("  {} ",
-                       term.paint(fmt::format("Your answer ({}):", answer_hint(q)), Style::Bold));
+            fmt::print(
+                "  {} ",
+                term.paint(say("quiz.your_answer", fmt::arg("hint", answer_hint(q))), Style::Bold));
             std::fflush(stdout);
             const std::optional<std::string> line = read_line(in);
             if (!line) {
@@ -150,15 +176,17 @@ std::optional<std::vector<Answer>> ask_questions(const Quiz& quiz, const Termina
                 return std::nullopt;
             }
             if (echo) fmt::print("{}\n", *line);
-            if (*line == "q" || *line == "quit") return std::nullopt;
+            if (*line == "q" || *line == "quit" || *line == tr("quiz.quit_word"))
+                return std::nullopt;
             std::string problem;
             if (std::optional<Answer> a = read_answer(q, *line, problem)) {
                 print_feedback(q, *a, term);
                 answers.push_back(std::move(*a));
                 break;
             }
-            fmt::print("  {} {}\n", term.paint("?", Style::Warn),
-                       term.paint(problem + " — try again", Style::Warn));
+            fmt::print(
+                "  {} {}\n", term.paint("?", Style::Warn),
+                term.paint(say("quiz.try_again", fmt::arg("problem", problem)), Style::Warn));
         }
     }
     return answers;
@@ -172,7 +200,8 @@ void print_answer_report(const Quiz& quiz, const std::vector<Answer>& answers,
         std::string line =
             fmt::format("{:>2}. {} {}", i + 1, glyph(term, right), answer_text(q, answers[i]));
         if (!right)
-            line += term.paint(fmt::format(" — right: {}", right_answer_text(q)), Style::Bad);
+            line += term.paint(say("quiz.report_right", fmt::arg("answer", right_answer_text(q))),
+                               Style::Bad);
         fmt::print("{}\n{}", line, wrap_paragraphs(q.prompt, term.width, 4));
         if (!right) print_explanation(q, term);
     }
@@ -183,31 +212,37 @@ void print_score(const Quiz& quiz, const Score& score, const std::optional<Lesso
                  const Terminal& term) {
     const bool pass = passed(quiz, score);
     const int n = quiz.lesson->number;
-    fmt::print(
-        "{} {}\n",
-        term.paint(fmt::format("Score: {} of {} ({}%).", score.right, score.total, score.percent()),
-                   Style::Bold),
-        pass ? term.paint(fmt::format("Passed: the pass mark is {}%.", pass_percent), Style::Good)
-             : term.paint(fmt::format("Not passed yet: the pass mark is {}% ({} right).",
-                                      pass_percent, quiz.pass_mark()),
-                          Style::Bad));
+    const std::string figure =
+        say("quiz.score", fmt::arg("right", score.right), fmt::arg("total", score.total),
+            fmt::arg("percent", score.percent()));
+    const std::string verdict = pass ? say("quiz.passed", fmt::arg("pass", pass_percent))
+                                     : say("quiz.not_passed", fmt::arg("pass", pass_percent),
+                                           fmt::arg("mark", quiz.pass_mark()));
+    if (display_width(figure) + 1 + display_width(verdict) <= term.width) {
+        fmt::print("{} {}\n", term.paint(figure, Style::Bold),
+                   term.paint(verdict, pass ? Style::Good : Style::Bad));
+    } else {
+        print_wrapped(figure, Style::Bold, term);
+        print_wrapped(verdict, pass ? Style::Good : Style::Bad, term);
+    }
     if (saved && saved->best) {
-        fmt::print("Best so far: {} of {} ({}%) in {} attempt{}; lesson {} {}.\n",
-                   saved->best->right, saved->best->total, saved->best->percent(),
-                   saved->quiz_attempts, saved->quiz_attempts == 1 ? "" : "s", n,
-                   saved->passed ? "passed" : "not passed yet");
+        print_wrapped(
+            say(saved->quiz_attempts == 1 ? "quiz.best_one" : "quiz.best",
+                fmt::arg("right", saved->best->right), fmt::arg("total", saved->best->total),
+                fmt::arg("percent", saved->best->percent()),
+                fmt::arg("attempts", saved->quiz_attempts), fmt::arg("n", n),
+                fmt::arg("state",
+                         tr(saved->passed ? "quiz.state_passed" : "quiz.state_not_passed"))),
+            Style::Plain, term);
     }
     if (pass) {
-        if (lessons::find_lesson(n + 1) != nullptr) fmt::print("Next: asynclab run {}\n", n + 1);
+        if (lessons::find_lesson(n + 1) != nullptr)
+            print_wrapped(say("quiz.next", fmt::arg("n", n + 1)), Style::Plain, term);
     } else {
-        fmt::print(
-            "Read it again with `asynclab show {}`, watch `asynclab run {}`, then try again.\n", n,
-            n);
+        print_wrapped(say("quiz.again", fmt::arg("n", n)), Style::Plain, term);
     }
-    fmt::print("{}\n",
-               term.paint(fmt::format("The same questions again: asynclab quiz {} --seed {}", n,
-                                      quiz.seed),
-                          Style::Dim));
+    print_wrapped(say("quiz.same_again", fmt::arg("n", n), fmt::arg("seed", quiz.seed)), Style::Dim,
+                  term);
 }
 
 nlohmann::ordered_json quiz_json(const Quiz& quiz, const std::vector<Answer>& answers,

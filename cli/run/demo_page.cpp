@@ -10,6 +10,7 @@
 #include "run/timeline.hpp"
 #include "terminal/text.hpp"
 #include "terminal/text_wrap.hpp"
+#include "words.hpp"
 
 namespace asynclab::cli {
 
@@ -51,7 +52,8 @@ std::string cut_to_width(std::string_view text, int width, bool unicode) {
 }
 
 std::string lesson_heading(int number, std::string_view title, const Terminal& term) {
-    const std::string heading = fmt::format("Lesson {} · {}", number, title);
+    const std::string heading =
+        say("run.lesson_heading", fmt::arg("n", number), fmt::arg("title", title));
     return paint_lines(fit_lines(heading, term.width, term.unicode), "", 0, Style::Heading, term) +
            "\n";
 }
@@ -82,7 +84,7 @@ std::string live_line(const TraceEvent& e, const Trace& trace, const Terminal& t
         return {};
     }
     const TaskInfo* task = trace.task(e.task);
-    const std::string who = fmt::format("{:<10}", task != nullptr ? task->name : "loop");
+    const std::string who = pad_right(task != nullptr ? task->name : tr("run.loop"), 10);
     const std::string time = fmt::format("{:>8.3f} s", to_secs(e.t));
     const std::string prefix =
         fmt::format("{}  {}  ", term.paint(time, Style::Dim), term.paint(who, Style::Accent));
@@ -99,14 +101,11 @@ std::string demo_result(const TraceReading& reading, bool interrupted,
     if (!watch.empty()) out += watch_line(watch, term);
     out += render_timeline(reading, {.terminal = &term, .unicode = term.unicode});
     if (interrupted) {
-        out += fmt::format(
-            "\n{}\n",
-            term.paint("Interrupted: the tasks were cancelled; above is what happened so far.",
-                       Style::Warn));
+        out += fmt::format("\n{}\n", term.paint(tr("run.interrupted"), Style::Warn));
     } else if (error) {
         // (A demo cancelled by Ctrl-C is reported above; any other failure is a bug.)
-        out += fmt::format("\n{}\n",
-                           term.paint(fmt::format("The demo failed: {}", *error), Style::Bad));
+        out += fmt::format(
+            "\n{}\n", term.paint(say("run.demo_failed", fmt::arg("error", *error)), Style::Bad));
     } else {
         out += fmt::format("\n{}\n", render_summary(metrics, term));
     }

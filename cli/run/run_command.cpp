@@ -23,6 +23,7 @@
 #include "run/json_report.hpp"
 #include "terminal/text.hpp"
 #include "terminal/text_wrap.hpp"
+#include "words.hpp"
 
 namespace asynclab::cli {
 
@@ -35,8 +36,8 @@ void check_demos(const lessons::Lesson& lesson, const std::vector<std::string>& 
         if (lesson.demo(id) != nullptr) continue;
         std::string valid;
         for (const auto& d : lesson.demos) valid += (valid.empty() ? "" : ", ") + d.id;
-        throw UsageError(
-            fmt::format("lesson {} has no demo '{}'; its demos are {}", lesson.number, id, valid));
+        throw UsageError(say("run.no_demo", fmt::arg("n", lesson.number), fmt::arg("id", id),
+                             fmt::arg("valid", valid)));
     }
 }
 
@@ -49,10 +50,8 @@ void check_real_duration(const lessons::Lesson& lesson, const lessons::Knobs& kn
     const double run_s = to_secs(lessons::run_lesson(lesson, knobs, virtual_options).duration());
     const double real_s = run_s / options.speed;
     if (real_s <= max_real_run_s) return;
-    throw UsageError(fmt::format(
-        "--speed {:g}: the run would take {:.0f} s of real time, more than an hour; use --speed "
-        "{:.3g} or more, or --clock virtual",
-        options.speed, real_s, std::ceil(run_s / max_real_run_s * 1000) / 1000));
+    throw UsageError(say("run.too_slow", fmt::arg("speed", options.speed), fmt::arg("real", real_s),
+                         fmt::arg("least", std::ceil(run_s / max_real_run_s * 1000) / 1000)));
 }
 
 void write_trace_file(const std::string& path, const lessons::LessonRun& run,
@@ -68,7 +67,7 @@ void write_trace_file(const std::string& path, const lessons::LessonRun& run,
         << '\n';
     out.close();  // the last of it is written here, and a full disk only shows then
     // An I/O failure, not bad usage: exit 1.
-    if (!out) throw std::runtime_error(fmt::format("--trace: cannot write {}", path));
+    if (!out) throw std::runtime_error(say("run.trace_unwritable", fmt::arg("file", path)));
 }
 
 /// Standard input put in non-canonical mode without echo while the prompt waits, so one key
@@ -100,8 +99,7 @@ enum class Next { Demo, Stop };
 /// (the read is polled, never blocked on): the runner then reports the run as interrupted. The
 /// end of input stops as q does.
 Next wait_for_next(const Terminal& term) {
-    const std::string prompt =
-        term.unicode ? "Enter: next demo · q: stop here" : "Enter: next demo - q: stop here";
+    const std::string prompt = say("run.pause_prompt", fmt::arg("dot", term.unicode ? "·" : "-"));
     Next next = Next::Demo;
     {
         const SingleKeys keys;
@@ -151,7 +149,8 @@ int run_command(const RunArgs& args, const Terminal& term) {
     if (args.trace_file) {
         // Fail on a bad path now, not after the learner has watched the whole lesson.
         std::ofstream probe(*args.trace_file);
-        if (!probe) throw UsageError(fmt::format("--trace: cannot write {}", *args.trace_file));
+        if (!probe)
+            throw UsageError(say("run.trace_unwritable", fmt::arg("file", *args.trace_file)));
     }
 
     const std::vector<const lessons::DemoSpec*> chosen = lessons::chosen_demos(lesson, args.demos);
@@ -214,18 +213,14 @@ int run_command(const RunArgs& args, const Terminal& term) {
 
     if (run.interrupted && !args.json) {
         const bool in_demo = !run.demos.empty() && run.demos.back().interrupted;
-        fmt::print("\n{}\n",
-                   term.paint(in_demo ? "Interrupted: the tasks were cancelled; above is what "
-                                        "happened so far."
-                                      : "Interrupted before the next demo; above is what "
-                                        "happened so far.",
-                              Style::Warn));
+        fmt::print("\n{}\n", term.paint(tr(in_demo ? "run.interrupted" : "run.interrupted_between"),
+                                        Style::Warn));
     }
     if (args.json) {
         fmt::print("{}\n", json_report(run, text).dump(
                                2, ' ', false, nlohmann::ordered_json::error_handler_t::replace));
         // Standard output holds only the document: say it is a partial one where a person sees.
-        if (run.interrupted) std::fputs("asynclab: interrupted; the report is partial\n", stderr);
+        if (run.interrupted) std::fprintf(stderr, "asynclab: %s\n", tr("run.json_partial").c_str());
     }
     // Recorded first: a trace that cannot be written does not undo the lesson the learner ran.
     if (!run.interrupted && !run.failed()) record_lesson_run(lesson.number);  // never fails the run

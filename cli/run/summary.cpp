@@ -8,6 +8,7 @@
 
 #include "run/demo_page.hpp"
 #include "terminal/text.hpp"
+#include "words.hpp"
 
 namespace asynclab::cli {
 
@@ -16,6 +17,11 @@ namespace {
 // A metric's unit is in its name (section 5 of the SPEC): "_s" seconds, "_per_s" a rate.
 enum class Unit { None, Seconds, PerSecond };
 
+/// "(12 items)", after a list cut short.
+std::string items_count(std::size_t n) {
+    return say(n == 1 ? "summary.item" : "summary.items", fmt::arg("n", n));
+}
+
 Unit unit_of(std::string_view key) {
     if (key.size() > 6 && key.ends_with("_per_s")) return Unit::PerSecond;
     if (key.size() > 2 && key.ends_with("_s")) return Unit::Seconds;
@@ -23,6 +29,9 @@ Unit unit_of(std::string_view key) {
 }
 
 std::string label(std::string key) {
+    // A label the catalog has ("metric.makespan_s"), else the name read as words.
+    const std::string id = "metric." + key;
+    if (const std::string_view words = lessons::message(id); words != id) return std::string(words);
     switch (unit_of(key)) {
         case Unit::PerSecond:
             key.resize(key.size() - 6);
@@ -45,7 +54,7 @@ const Value* field(const ValueRecord& record, std::string_view name) {
 }
 
 std::string scalar_text(const Value& v, Unit unit) {
-    if (const auto* b = v.get_if<bool>()) return *b ? "yes" : "no";
+    if (const auto* b = v.get_if<bool>()) return tr(*b ? "summary.yes" : "summary.no");
     const auto* i = v.get_if<std::int64_t>();
     if (i != nullptr || v.get_if<double>() != nullptr) {
         const double d = i != nullptr ? static_cast<double>(*i) : *v.get_if<double>();
@@ -53,7 +62,7 @@ std::string scalar_text(const Value& v, Unit unit) {
             case Unit::Seconds:
                 return fmt::format("{:.3f} s", d);
             case Unit::PerSecond:
-                return fmt::format("{:g} per second", d);
+                return say("summary.per_second", fmt::arg("value", d));
             case Unit::None:
                 return fmt::format("{:g}", d);
         }
@@ -66,14 +75,13 @@ std::string value_text(const Value& v, Unit unit, int width, bool unicode);
 
 /// A list in one line of at most `width` columns: as many items as fit, then "… (N items)".
 std::string list_text(const ValueList& list, Unit unit, int width, bool unicode) {
-    if (list.empty()) return "none";
+    if (list.empty()) return tr("summary.none");
     std::vector<std::string> items;
     for (const auto& item : list) items.push_back(value_text(item, unit, width, unicode));
     std::string all;
     for (const auto& item : items) all += (all.empty() ? "" : ", ") + item;
     if (display_width(all) <= width) return all;
-    const std::string more = fmt::format("{} ({} {})", unicode ? "…" : "...", list.size(),
-                                         list.size() == 1 ? "item" : "items");
+    const std::string more = fmt::format("{} {}", unicode ? "…" : "...", items_count(list.size()));
     std::string head;
     for (const auto& item : items) {
         const std::string longer = head + item + ", ";
@@ -116,7 +124,8 @@ std::vector<std::string> value_lines(const Value& v, Unit unit, int width, bool 
     if (list != nullptr && !list->empty() && list->front().get_if<ValueRecord>() != nullptr) {
         for (const auto& item : *list) {
             if (lines.size() + 1 == max_value_lines && list->size() > max_value_lines) {
-                lines.push_back(fmt::format("{} ({} items)", unicode ? "…" : "...", list->size()));
+                lines.push_back(
+                    fmt::format("{} {}", unicode ? "…" : "...", items_count(list->size())));
                 break;
             }
             lines.push_back(value_text(item, unit, width, unicode));
@@ -140,15 +149,15 @@ std::vector<std::string> value_lines(const Value& v, Unit unit, int width, bool 
 }  // namespace
 
 std::string render_summary(const lessons::Metrics& metrics, const Terminal& term) {
-    std::size_t width = 0;
-    for (const auto& [key, v] : metrics) width = std::max(width, label(key).size());
+    int width = 0;
+    for (const auto& [key, v] : metrics) width = std::max(width, display_width(label(key)));
     // Figures take the rest of the line; full lists are in --json.
-    const int room = std::max(16, term.width - static_cast<int>(width) - 4);
+    const int room = std::max(16, term.width - width - 4);
     std::string out;
     for (const auto& [key, v] : metrics) {
         const std::vector<std::string> lines = value_lines(v, unit_of(key), room, term.unicode);
         for (std::size_t i = 0; i < lines.size(); ++i) {
-            out += fmt::format("  {:<{}}  {}\n", i == 0 ? label(key) : "", width,
+            out += fmt::format("  {}  {}\n", pad_right(i == 0 ? label(key) : "", width),
                                term.paint(lines[i], Style::Accent));
         }
     }

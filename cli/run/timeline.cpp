@@ -18,6 +18,7 @@
 #include "run/timeline_marks.hpp"
 #include "run/timeline_text.hpp"
 #include "run/value_json.hpp"
+#include "words.hpp"
 
 namespace asynclab::cli {
 
@@ -135,7 +136,7 @@ std::string column_span(std::int64_t ns, bool unicode) {
     const auto [amount, unit] = ns >= 1'000'000'000 ? std::pair{value / 1e9, "s"}
                                 : ns >= 1'000'000   ? std::pair{value / 1e6, "ms"}
                                                   : std::pair{value / 1e3, unicode ? "µs" : "us"};
-    return fmt::format("1 column = {:g} {}", amount, unit);
+    return say("timeline.column_span", fmt::arg("amount", amount), fmt::arg("unit", unit));
 }
 
 // --- lanes -----------------------------------------------------------------------------------
@@ -163,30 +164,31 @@ void set_suffix(Lane& lane, const TaskSegments& task, bool unicode) {
     switch (task.state) {
         case EndState::Completed: {
             const std::string result = task.result ? value_literal(*task.result) : "";
-            lane.suffix = result.empty() ? "done" : fmt::format("done {} {}", arrow, result);
-            lane.short_suffix = result.empty() ? "done" : fmt::format("{} {}", arrow, result);
+            const std::string done = tr("timeline.done");
+            lane.suffix = result.empty() ? done : fmt::format("{} {} {}", done, arrow, result);
+            lane.short_suffix = result.empty() ? done : fmt::format("{} {}", arrow, result);
             lane.suffix_style = Style::Good;
             return;
         }
         case EndState::Failed:
-            lane.suffix = fmt::format("failed: {}", task.error_kind);
+            lane.suffix = say("timeline.failed", fmt::arg("error", task.error_kind));
             lane.short_suffix = task.error_kind;
             lane.suffix_style = Style::Bad;
             return;
         case EndState::Cancelled:
-            lane.suffix = "cancelled";
+            lane.suffix = tr("timeline.cancelled");
             lane.suffix_style = Style::Warn;
             break;
         case EndState::Unfinished:
             switch (task.segments.back().activity) {
                 case Activity::NotStarted:
-                    lane.suffix = "never started";
+                    lane.suffix = tr("timeline.never_started");
                     break;
                 case Activity::Running:
-                    lane.suffix = "still running";
+                    lane.suffix = tr("timeline.still_running");
                     break;
                 case Activity::Waiting:
-                    lane.suffix = "still waiting";
+                    lane.suffix = tr("timeline.still_waiting");
                     break;
             }
     }
@@ -319,7 +321,7 @@ void draw_legend(std::string& out, const std::array<bool, mark_count>& used, con
     for (Mark mark : timeline::legend_order) {
         const auto index = static_cast<std::size_t>(mark);
         if (!used[index]) continue;
-        std::string label(look(mark).label);
+        std::string label = tr(fmt::format("timeline.mark.{}", look(mark).label));
         if (!details[index].empty()) {
             const auto with = fmt::format("{}: {}", label, fmt::join(details[index], ", "));
             if (2 + width_of(with) <= width) label = clean(with, painter.unicode);
@@ -342,7 +344,7 @@ std::string render_timeline(const TraceReading& reading, const TimelineOptions& 
     const Duration end = reading.end;
     const std::vector<TaskSegments>& tasks = reading.tasks;
     const std::vector<BreakerSpan>& breaker = reading.breaker;
-    if (tasks.empty() && breaker.empty()) return "(no tasks ran)\n";
+    if (tasks.empty() && breaker.empty()) return tr("timeline.no_tasks") + "\n";
 
     std::vector<Lane> lanes;
     for (const TaskSegments& task : tasks) {
@@ -354,7 +356,7 @@ std::string render_timeline(const TraceReading& reading, const TimelineOptions& 
     }
     if (!breaker.empty()) {
         Lane& lane = lanes.emplace_back();
-        lane.name = "breaker";
+        lane.name = tr("timeline.breaker");
         lane.name_style = Style::Dim;
         lane.suffix = lane.short_suffix = to_string(breaker.back().state);
         lane.suffix_style = Style::Dim;

@@ -47,7 +47,7 @@ inline constexpr std::size_t mark_count = static_cast<std::size_t>(Mark::Breaker
 struct Look {
     std::string_view unicode;
     std::string_view ascii;
-    std::string_view label;
+    std::string_view label;  ///< Its words' id: timeline.mark.<label> in messages.toml.
     fmt::text_style style;
 };
 
@@ -58,28 +58,28 @@ struct Look {
 // clang-format off
 inline constexpr std::array<Look, mark_count> looks{{
     {" ", " ", "", {}},
-    {"·", ".", "not started yet", fmt::emphasis::faint},
+    {"·", ".", "not_started", fmt::emphasis::faint},
     {"░", "-", "sleeping", fmt::fg(fmt::terminal_color::blue)},
-    {"▒", "*", "loop blocked by another task", fmt::fg(fmt::terminal_color::red)},
-    {"┃", "|", "ran briefly", fmt::fg(fmt::terminal_color::green)},
-    {"█", "#", "running, holding the loop", fmt::fg(fmt::terminal_color::green)},
-    {"y", "y", "yielded, ready to run", fmt::emphasis::faint},
-    {"?", "?", "waiting on something else", {}},
-    {"t", "t", "waiting on another task", fmt::fg(fmt::terminal_color::bright_blue)},
-    {"p", "p", "queued for a pool thread", fmt::fg(fmt::terminal_color::bright_magenta)},
-    {"P", "P", "running on a pool thread", fmt::fg(fmt::terminal_color::bright_magenta)},
-    {"e", "e", "waiting on an event", fmt::fg(fmt::terminal_color::cyan)},
-    {"l", "l", "waiting on a lock", fmt::fg(fmt::terminal_color::bright_red)},
-    {"s", "s", "waiting on a semaphore", fmt::fg(fmt::terminal_color::magenta)},
-    {"j", "j", "queue.join (items not all done)", fmt::fg(fmt::terminal_color::yellow)},
-    {"q", "q", "queue empty (get waits)", fmt::fg(fmt::terminal_color::yellow)},
-    {"Q", "Q", "queue full (put waits)", fmt::fg(fmt::terminal_color::yellow)},
+    {"▒", "*", "stalled", fmt::fg(fmt::terminal_color::red)},
+    {"┃", "|", "ran", fmt::fg(fmt::terminal_color::green)},
+    {"█", "#", "running", fmt::fg(fmt::terminal_color::green)},
+    {"y", "y", "yielded", fmt::emphasis::faint},
+    {"?", "?", "other", {}},
+    {"t", "t", "task", fmt::fg(fmt::terminal_color::bright_blue)},
+    {"p", "p", "pool_queued", fmt::fg(fmt::terminal_color::bright_magenta)},
+    {"P", "P", "pool_running", fmt::fg(fmt::terminal_color::bright_magenta)},
+    {"e", "e", "event", fmt::fg(fmt::terminal_color::cyan)},
+    {"l", "l", "lock", fmt::fg(fmt::terminal_color::bright_red)},
+    {"s", "s", "semaphore", fmt::fg(fmt::terminal_color::magenta)},
+    {"j", "j", "queue_join", fmt::fg(fmt::terminal_color::yellow)},
+    {"q", "q", "queue_get", fmt::fg(fmt::terminal_color::yellow)},
+    {"Q", "Q", "queue_put", fmt::fg(fmt::terminal_color::yellow)},
     {"⊘", "/", "cancelled", fmt::fg(fmt::terminal_color::yellow) | fmt::emphasis::bold},
     {"✗", "X", "failed", fmt::fg(fmt::terminal_color::red) | fmt::emphasis::bold},
     {"✓", "+", "completed", fmt::fg(fmt::terminal_color::green) | fmt::emphasis::bold},
-    {"═", "=", "breaker closed", fmt::fg(fmt::terminal_color::green)},
-    {"╌", "~", "breaker half-open (probing)", fmt::fg(fmt::terminal_color::yellow)},
-    {"×", "x", "breaker open (failing fast)", fmt::fg(fmt::terminal_color::red)},
+    {"═", "=", "breaker_closed", fmt::fg(fmt::terminal_color::green)},
+    {"╌", "~", "breaker_half_open", fmt::fg(fmt::terminal_color::yellow)},
+    {"×", "x", "breaker_open", fmt::fg(fmt::terminal_color::red)},
 }};
 
 // How the legend reads: what a task does, then how it ends, then the breaker.

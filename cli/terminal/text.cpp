@@ -34,4 +34,14 @@ std::string_view display_head(std::string_view text, int columns) noexcept {
     return text.substr(0, i);
 }
 
+std::string pad_right(std::string_view text, int columns) {
+    const int room = std::max(0, columns - display_width(text));
+    return std::string(text) + std::string(static_cast<std::size_t>(room), ' ');
+}
+
+std::string pad_left(std::string_view text, int columns) {
+    const int room = std::max(0, columns - display_width(text));
+    return std::string(static_cast<std::size_t>(room), ' ') + std::string(text);
+}
+
 }  // namespace asynclab::cli

@@ -15,4 +15,9 @@ namespace asynclab::cli {
 /// The longest prefix of `text` that fits in `columns` display columns, never cutting a character.
 [[nodiscard]] std::string_view display_head(std::string_view text, int columns) noexcept;
 
+/// `text` followed (pad_right) or preceded (pad_left) by spaces up to `columns` display columns;
+/// as it is when already as wide. (fmt's own padding counts code points, not columns.)
+[[nodiscard]] std::string pad_right(std::string_view text, int columns);
+[[nodiscard]] std::string pad_left(std::string_view text, int columns);
+
 }  // namespace asynclab::cli

@@ -1,5 +1,10 @@
 #include "terminal/text_wrap.hpp"
 
+#include <unictype.h>
+#include <unilbrk.h>
+#include <unistr.h>
+#include <uniwidth.h>
+
 #include <sstream>
 #include <vector>
 
@@ -10,43 +15,116 @@ namespace asynclab::cli {
 
 namespace {
 
+constexpr const char* encoding = "UTF-8";
+
+const std::uint8_t* units(std::string_view text) noexcept {
+    return reinterpret_cast<const std::uint8_t*>(text.data());
+}
+
+bool wide(ucs4_t c) noexcept {
+    return uc_width(c, encoding) == 2;
+}
+
+ucs4_t first_char(std::string_view text) noexcept {
+    ucs4_t c = 0;
+    if (!text.empty()) u8_mbtouc(&c, units(text), text.size());
+    return c;
+}
+
+ucs4_t last_char(std::string_view text) noexcept {
+    ucs4_t c = 0;
+    if (!text.empty()) u8_prev(&c, units(text) + text.size(), units(text));
+    return c;
+}
+
+/// Chinese punctuation (，。：）…), which no space ever sits next to.
+bool wide_punctuation(ucs4_t c) noexcept {
+    return wide(c) && uc_is_punct(c);
+}
+
+/// Source lines joined into paragraphs. A line end between two Han characters, or next to
+/// Chinese punctuation, is dropped, not made a space: Chinese puts no space between words (as
+/// CSS does for East Asian text). Between Han and Latin it is a space, as Chinese typesetting
+/// spaces them.
 std::vector<std::string> paragraphs(std::string_view text) {
     std::vector<std::string> out;
     std::string current;
     std::istringstream lines{std::string(text)};
     for (std::string line; std::getline(lines, line);) {
-        if (lessons::trim(line).empty()) {
+        const std::string_view trimmed = lessons::trim(line);
+        if (trimmed.empty()) {
             if (!current.empty()) out.push_back(std::move(current));
             current.clear();
             continue;
         }
-        if (!current.empty()) current += ' ';
-        current += line;
+        const ucs4_t before = last_char(current);
+        const ucs4_t after = first_char(trimmed);
+        if (!current.empty() && !(wide(before) && wide(after)) && !wide_punctuation(before) &&
+            !wide_punctuation(after))
+            current += ' ';
+        // Runs of spaces and tabs read as one space, as between words.
+        for (char c : trimmed) {
+            if (c == '\t') c = ' ';
+            if (c != ' ' || current.empty() || current.back() != ' ') current += c;
+        }
     }
     if (!current.empty()) out.push_back(std::move(current));
     return out;
 }
 
+bool ascii_word_char(unsigned char c) noexcept {
+    return c > ' ' && c < 0x80;
+}
+
+/// The paragraph in pieces a line may end after, by Unicode's line-breaking rules (UAX #14, from
+/// libunistring): between Han characters, never before 。，、） nor after （. Where the rules
+/// would also cut ASCII text that has no space ("--items", "a/b", "wait_for(...)"), it stays whole.
+std::vector<std::string_view> pieces(std::string_view para) {
+    std::vector<char> breaks(para.size());
+    u8_possible_linebreaks(units(para), para.size(), encoding, breaks.data());
+    std::vector<std::string_view> out;
+    std::size_t start = 0;
+    for (std::size_t i = 1; i < para.size(); ++i) {
+        if (breaks[i] != UC_BREAK_POSSIBLE) continue;
+        const auto before = static_cast<unsigned char>(para[i - 1]);
+        const auto after = static_cast<unsigned char>(para[i]);
+        if (ascii_word_char(before) && ascii_word_char(after)) continue;
+        out.push_back(para.substr(start, i - start));
+        start = i;
+    }
+    out.push_back(para.substr(start));
+    return out;
+}
+
+std::string_view trim_end(std::string_view s) {
+    while (!s.empty() && s.back() == ' ') s.remove_suffix(1);
+    return s;
+}
+
+std::string_view trim_start(std::string_view s) {
+    while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
+    return s;
+}
+
 }  // namespace
 
 std::string wrap_paragraphs(std::string_view text, int width, int indent) {
-    const std::size_t limit = static_cast<std::size_t>(std::max(20, width - indent));
+    const int limit = std::max(20, width - indent);
     const std::string pad(static_cast<std::size_t>(indent), ' ');
     std::string out;
     for (const std::string& para : paragraphs(text)) {
         if (!out.empty()) out += '\n';
-        std::istringstream words(para);
         std::string line;
-        for (std::string word; words >> word;) {
-            if (!line.empty() &&
-                static_cast<std::size_t>(display_width(line) + 1 + display_width(word)) > limit) {
-                out += pad + line + '\n';
+        for (std::string_view piece : pieces(lessons::trim(para))) {
+            // Spaces at a line's end take no room: the line ends before them.
+            if (!line.empty() && display_width(trim_end(line + std::string(piece))) > limit) {
+                out += pad + std::string(trim_end(line)) + '\n';
                 line.clear();
+                piece = trim_start(piece);
             }
-            if (!line.empty()) line += ' ';
-            line += word;
+            line += piece;
         }
-        if (!line.empty()) out += pad + line + '\n';
+        if (!trim_end(line).empty()) out += pad + std::string(trim_end(line)) + '\n';
     }
     return out;
 }

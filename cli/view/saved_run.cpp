@@ -6,6 +6,7 @@
 
 #include "run/json_report.hpp"
 #include "run/value_json.hpp"
+#include "words.hpp"
 
 namespace asynclab::cli {
 
@@ -21,13 +22,18 @@ class Field {
     [[nodiscard]] Field at(std::string_view key) const {
         const std::string path =
             path_.empty() ? std::string(key) : fmt::format("{}.{}", path_, key);
-        if (!json_.is_object()) throw DocumentError(fmt::format("{} should be an object", path_));
+        if (!json_.is_object())
+            throw DocumentError(say("view.should_be", fmt::arg("path", path_),
+                                    fmt::arg("what", tr("view.an_object"))));
         const auto it = json_.find(key);
-        if (it == json_.end()) throw DocumentError(fmt::format("missing field {}", path));
+        if (it == json_.end())
+            throw DocumentError(say("view.missing_field", fmt::arg("path", path)));
         return Field(*it, path);
     }
     [[nodiscard]] std::vector<Field> items() const {
-        if (!json_.is_array()) throw DocumentError(fmt::format("{} should be a list", path_));
+        if (!json_.is_array())
+            throw DocumentError(say("view.should_be", fmt::arg("path", path_),
+                                    fmt::arg("what", tr("view.a_list"))));
         std::vector<Field> out;
         for (std::size_t i = 0; i < json_.size(); ++i) {
             out.emplace_back(json_[i], fmt::format("{}[{}]", path_, i));
@@ -38,26 +44,26 @@ class Field {
     [[nodiscard]] const Json& json() const { return json_; }
 
     [[nodiscard]] double number() const {
-        if (!json_.is_number()) throw wrong("a number");
+        if (!json_.is_number()) throw wrong(tr("view.a_number"));
         return json_.get<double>();
     }
     [[nodiscard]] std::int64_t integer() const {
-        if (!json_.is_number_integer()) throw wrong("a whole number");
+        if (!json_.is_number_integer()) throw wrong(tr("view.a_whole_number"));
         return json_.get<std::int64_t>();
     }
     [[nodiscard]] bool boolean() const {
-        if (!json_.is_boolean()) throw wrong("true or false");
+        if (!json_.is_boolean()) throw wrong(tr("view.a_bool"));
         return json_.get<bool>();
     }
     [[nodiscard]] std::string text() const {
-        if (!json_.is_string()) throw wrong("a string");
+        if (!json_.is_string()) throw wrong(tr("view.a_string"));
         return json_.get<std::string>();
     }
     /// A task id: null is none (0).
     [[nodiscard]] std::uint32_t task() const {
         if (is_null()) return 0;
         const std::int64_t id = integer();
-        if (id < 0 || id > std::int64_t{UINT32_MAX}) throw wrong("a task id");
+        if (id < 0 || id > std::int64_t{UINT32_MAX}) throw wrong(tr("view.a_task_id"));
         return static_cast<std::uint32_t>(id);
     }
     [[nodiscard]] Duration seconds() const { return secs(number()); }
@@ -68,12 +74,14 @@ class Field {
         for (int i = 0; i <= static_cast<int>(last); ++i) {
             if (to_string(static_cast<Enum>(i)) == name) return static_cast<Enum>(i);
         }
-        throw DocumentError(fmt::format("{}: '{}' is not a known value", path_, name));
+        throw DocumentError(
+            say("view.unknown_value", fmt::arg("path", path_), fmt::arg("value", name)));
     }
 
   private:
-    [[nodiscard]] DocumentError wrong(std::string_view expected) const {
-        return DocumentError(fmt::format("{} should be {}", path_, expected));
+    [[nodiscard]] DocumentError wrong(const std::string& expected) const {
+        return DocumentError(
+            say("view.should_be", fmt::arg("path", path_), fmt::arg("what", expected)));
     }
     const Json& json_;
     std::string path_;
@@ -140,7 +148,9 @@ SavedDemo read_demo(const Field& f) {
         demo.trace.record(std::move(e));
     }
     const Field metrics = f.at("metrics");
-    if (!metrics.json().is_object()) throw DocumentError("demo metrics should be an object");
+    if (!metrics.json().is_object())
+        throw DocumentError(say("view.should_be", fmt::arg("path", "metrics"),
+                                fmt::arg("what", tr("view.an_object"))));
     for (const auto& [name, value] : metrics.json().items())
         demo.metrics.emplace_back(name, value_from_json(value));
     demo.json = f.json();
@@ -155,7 +165,7 @@ std::string position(std::string_view text, std::size_t offset) {
     const auto line_start = before.rfind('\n');
     const auto column =
         before.size() - (line_start == std::string_view::npos ? 0 : line_start + 1) + 1;
-    return fmt::format("line {}, column {}", line, column);
+    return say("view.position", fmt::arg("line", line), fmt::arg("column", column));
 }
 
 }  // namespace
@@ -165,19 +175,16 @@ SavedRun read_saved_run(std::string_view text) {
     try {
         json = Json::parse(text);
     } catch (const Json::parse_error& e) {
-        throw DocumentError(fmt::format("not JSON: syntax error at {}", position(text, e.byte)));
+        throw DocumentError(say("view.not_json", fmt::arg("at", position(text, e.byte))));
     }
     const Field root(json, "");
-    if (!json.is_object())
-        throw DocumentError("not a saved run: the document is not a JSON object");
+    if (!json.is_object()) throw DocumentError(tr("view.not_object"));
     if (!json.contains("schema")) {
-        throw DocumentError(fmt::format(
-            "missing field schema: not a document `asynclab run N --json` wrote (schema {})",
-            report_schema));
+        throw DocumentError(say("view.no_schema", fmt::arg("schema", report_schema)));
     }
     if (const std::int64_t schema = root.at("schema").integer(); schema != report_schema) {
-        throw DocumentError(fmt::format("schema {} is not one this asynclab reads (it reads {})",
-                                        schema, report_schema));
+        throw DocumentError(
+            say("view.other_schema", fmt::arg("schema", schema), fmt::arg("reads", report_schema)));
     }
     SavedRun run;
     run.lesson = static_cast<int>(root.at("lesson").at("number").integer());

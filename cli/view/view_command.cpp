@@ -12,6 +12,7 @@
 #include "run/demo_page.hpp"
 #include "trace/trace_page.hpp"
 #include "view/saved_run.hpp"
+#include "words.hpp"
 
 namespace asynclab::cli {
 
@@ -24,7 +25,9 @@ std::string read_all(const std::string& file) {
         return text.str();
     }
     std::ifstream in(file, std::ios::binary);
-    if (!in) throw UsageError(fmt::format("{}: cannot read it: {}", file, std::strerror(errno)));
+    if (!in)
+        throw UsageError(
+            say("view.cannot_read", fmt::arg("file", file), fmt::arg("why", std::strerror(errno))));
     text << in.rdbuf();
     return text.str();
 }
@@ -32,7 +35,7 @@ std::string read_all(const std::string& file) {
 }  // namespace
 
 int view_command(const std::string& file, const Terminal& term) {
-    const std::string name = file == "-" ? "standard input" : file;
+    const std::string name = file == "-" ? tr("view.stdin") : file;
     SavedRun run;
     try {
         run = read_saved_run(read_all(file));

@@ -7,6 +7,7 @@
 #include <charconv>
 #include <cmath>
 
+#include "asynclab/lessons/language.hpp"
 #include "asynclab/lessons/trim_split.hpp"
 
 namespace asynclab::lessons {
@@ -21,28 +22,28 @@ bool parse_double(std::string_view text, double& out) {
 }
 
 std::string expected(const KnobSpec& spec) {
-    const auto range = [&](std::string_view unit) {
-        return fmt::format("{} from {:g} to {:g}", unit, spec.min, spec.max);
+    const auto range = [&](std::string_view id) {
+        return say(id, fmt::arg("min", spec.min), fmt::arg("max", spec.max));
     };
     switch (spec.kind) {
         case KnobKind::Seconds:
-            return range("seconds");
+            return range("knob.expected.seconds");
         case KnobKind::Count:
         case KnobKind::Threads:
-            return range("a whole number");
+            return range("knob.expected.count");
         case KnobKind::Fraction:
-            return range("a fraction");
+            return range("knob.expected.fraction");
         case KnobKind::SecondsList:
-            return fmt::format(
-                "a comma-separated list of up to {} seconds from {:g} to {:g}, like {}",
-                spec.max_items, spec.min, spec.max, spec.default_text);
+            return say("knob.expected.list", fmt::arg("items", spec.max_items),
+                       fmt::arg("min", spec.min), fmt::arg("max", spec.max),
+                       fmt::arg("example", spec.default_text));
     }
     return "";
 }
 
 [[noreturn]] void bad(const KnobSpec& spec, std::string_view text) {
-    throw KnobError(
-        fmt::format("--{}: '{}' is not valid; expected {}", spec.name, text, expected(spec)));
+    throw KnobError(say("knob.invalid", fmt::arg("name", spec.name), fmt::arg("value", text),
+                        fmt::arg("expected", expected(spec))));
 }
 
 double in_range(const KnobSpec& spec, std::string_view whole, std::string_view item) {
@@ -95,8 +96,7 @@ Knobs::Knobs(const KnobTable& table, const std::map<std::string, std::string>& g
     for (const auto& spec : table.specs) values_[spec.name] = parse_knob(spec, spec.default_text);
     for (const auto& [name, text] : given) {
         const KnobSpec* spec = table.find(name);
-        if (spec == nullptr)
-            throw KnobError(fmt::format("--{} is not a knob of this lesson", name));
+        if (spec == nullptr) throw KnobError(say("knob.not_here", fmt::arg("name", name)));
         values_[name] = parse_knob(*spec, text);
     }
     for (const KnobLimit& limit : table.limits) check(limit);
@@ -115,15 +115,16 @@ double Knobs::magnitude(std::string_view name) const {
 std::string knob_range(const KnobSpec& spec) {
     switch (spec.kind) {
         case KnobKind::Seconds:
-            return fmt::format("{:g} to {:g} s", spec.min, spec.max);
+            return say("knob.range.seconds", fmt::arg("min", spec.min), fmt::arg("max", spec.max));
         case KnobKind::SecondsList:
-            return fmt::format("up to {} of {:g} to {:g} s", spec.max_items, spec.min, spec.max);
+            return say("knob.range.list", fmt::arg("items", spec.max_items),
+                       fmt::arg("min", spec.min), fmt::arg("max", spec.max));
         case KnobKind::Count:
         case KnobKind::Threads:
         case KnobKind::Fraction:
             break;
     }
-    return fmt::format("{:g} to {:g}", spec.min, spec.max);
+    return say("knob.range.plain", fmt::arg("min", spec.min), fmt::arg("max", spec.max));
 }
 
 std::string limit_formula(const KnobLimit& limit) {
@@ -133,8 +134,9 @@ std::string limit_formula(const KnobLimit& limit) {
     if (!limit.least.empty()) {
         std::string which;
         for (const auto& name : limit.least)
-            which += fmt::format("{}--{}", which.empty() ? "" : " and ", name);
-        names += fmt::format("{}the smaller of {}", names.empty() ? "" : " × ", which);
+            which += fmt::format("{}--{}", which.empty() ? "" : message("knob.and"), name);
+        names += fmt::format("{}{}", names.empty() ? "" : " × ",
+                             say("knob.smaller_of", fmt::arg("names", which)));
     }
     for (const auto& name : limit.per) names += fmt::format(" ÷ --{}", name);
     return names;
@@ -154,9 +156,9 @@ void Knobs::check(const KnobLimit& limit) const {
         figure /= d;
     }
     if (figure <= limit.max) return;
-    throw KnobError(
-        fmt::format("{} would make {:.0f} {}; at most {:g} are drawn: lower one of them",
-                    limit_formula(limit), std::ceil(figure), limit.what, limit.max));
+    throw KnobError(say("knob.too_big", fmt::arg("formula", limit_formula(limit)),
+                        fmt::arg("figure", std::ceil(figure)), fmt::arg("what", limit.what),
+                        fmt::arg("max", limit.max)));
 }
 
 const KnobValue& Knobs::at(std::string_view name) const {

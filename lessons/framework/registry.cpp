@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <array>
 
+#include "asynclab/lessons/language.hpp"
 #include "asynclab/lessons/lesson.hpp"
 #include "asynclab/lessons/text.hpp"
 
@@ -43,8 +44,9 @@ Knobs parse_knobs(const Lesson& lesson, const std::map<std::string, std::string>
         std::string valid;
         for (const auto& k : lesson.knobs().specs)
             valid += (valid.empty() ? "--" : ", --") + k.name;
-        throw KnobError(fmt::format("--{} is not a knob of lesson {} ({}); its knobs are {}", name,
-                                    lesson.number, lesson.slug, valid));
+        throw KnobError(say("knob.not_of_lesson", fmt::arg("name", name),
+                            fmt::arg("n", lesson.number), fmt::arg("slug", lesson.slug),
+                            fmt::arg("valid", valid)));
     }
     return Knobs(lesson.knobs(), given);
 }

@@ -4,6 +4,7 @@
 
 #include <toml++/toml.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
@@ -13,6 +14,8 @@
 #include <sstream>
 
 #include "asynclab/lessons/embedded.hpp"
+#include "asynclab/lessons/language.hpp"
+#include "data_file.hpp"
 #include "toml_guard.hpp"
 
 namespace asynclab::lessons {
@@ -288,14 +291,6 @@ KnobTable parse_knob_table(const Reader& top, const toml::table& doc) {
     return table;
 }
 
-std::optional<std::string> read_file(const std::filesystem::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) return std::nullopt;
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
-
 }  // namespace
 
 const DemoText* LessonText::demo(std::string_view id) const {
@@ -349,32 +344,169 @@ LessonText parse_lesson_text(std::string_view file, std::string_view toml_text) 
     return text;
 }
 
-const LessonText& lesson_text(int number) {
-    static std::mutex mutex;
-    static std::map<int, std::unique_ptr<LessonText>> cache;
-    const std::lock_guard lock(mutex);
-    if (auto it = cache.find(number); it != cache.end()) return *it->second;
+namespace {
 
-    const std::string prefix = fmt::format("lesson_data/{:02}-", number);
-    for (const EmbeddedFile& f : embedded_data()) {
-        if (!f.path.starts_with(prefix)) continue;
-        std::string path(f.path);
-        std::optional<std::string> override_text;
-        if (const char* dir = std::getenv("ASYNCLAB_LESSON_DATA"); dir != nullptr && *dir != '\0') {
-            const auto file = std::filesystem::path(dir) / std::filesystem::path(path).filename();
-            override_text = read_file(file);
-            if (!override_text)
-                throw TextError(
-                    fmt::format("{}: cannot read it (ASYNCLAB_LESSON_DATA is set)", file.string()));
-            path = file.string();
-        }
-        auto text = std::make_unique<LessonText>(
-            parse_lesson_text(path, override_text ? *override_text : f.text));
-        if (text->number != number)
-            throw TextError(fmt::format("{}: says it is lesson {}", path, text->number));
-        return *cache.emplace(number, std::move(text)).first->second;
+std::optional<std::string> optional_text(const Reader& r, std::string_view key) {
+    if (r.raw().get(key) == nullptr) return std::nullopt;
+    return r.text(key);
+}
+
+/// Refuses every key of `r`'s table but `allowed`: structure belongs in the lesson's own file.
+void only_words(const Reader& r, std::initializer_list<std::string_view> allowed) {
+    for (const auto& [key, node] : r.raw()) {
+        if (std::find(allowed.begin(), allowed.end(), key.str()) != allowed.end()) continue;
+        r.fail(node.source(),
+               fmt::format("'{}' is not a word to translate; structure stays in the lesson's own "
+                           "file",
+                           key.str()));
     }
-    throw TextError(fmt::format("no lesson_data file for lesson {}", number));
+}
+
+}  // namespace
+
+LessonWords parse_lesson_words(std::string_view file, std::string_view toml_text,
+                               const LessonText& lesson) {
+    check_toml_shape(file, toml_text);
+    toml::table doc;
+    try {
+        doc = toml::parse(toml_text, file);
+    } catch (const toml::parse_error& e) {
+        const auto& at = e.source().begin;
+        throw TextError(fmt::format("{}:{}:{}: {}", file, at.line, at.column, e.description()));
+    }
+    const Reader top(file, doc, doc.source());
+    only_words(top, {"lesson", "demo", "knob", "knob_limit", "question"});
+    LessonWords words;
+    words.file = std::string(file);
+    if (doc.get("lesson") != nullptr) {
+        const Reader l(file, top.table("lesson"), top.need("lesson").source());
+        only_words(l, {"title", "summary", "intro"});
+        words.title = optional_text(l, "title");
+        words.summary = optional_text(l, "summary");
+        words.intro = optional_text(l, "intro");
+    }
+    if (doc.get("demo") != nullptr) {
+        for (const auto& [id, node] : top.table("demo")) {
+            const auto* table = node.as_table();
+            if (table == nullptr || lesson.demo(id.str()) == nullptr)
+                top.fail(node.source(), fmt::format("demo.{}: lesson {} has no such demo", id.str(),
+                                                    lesson.number));
+            const Reader d(file, *table, node.source());
+            only_words(d, {"title", "explain", "takeaway", "watch"});
+            LessonWords::Demo demo{optional_text(d, "title"), optional_text(d, "explain"),
+                                   optional_text(d, "takeaway"), optional_text(d, "watch")};
+            if (demo.watch && demo.watch->find('\n') != std::string::npos)
+                d.fail(table->get("watch")->source(), "'watch' must be one line");
+            words.demos[std::string(id.str())] = std::move(demo);
+        }
+    }
+    if (doc.get("knob") != nullptr) {
+        for (const auto& [name, node] : top.table("knob")) {
+            const auto* table = node.as_table();
+            if (table == nullptr || lesson.knobs.find(name.str()) == nullptr)
+                top.fail(node.source(), fmt::format("knob.{}: lesson {} has no such knob",
+                                                    name.str(), lesson.number));
+            const Reader k(file, *table, node.source());
+            only_words(k, {"help"});
+            if (auto help = optional_text(k, "help"))
+                words.knob_help[std::string(name.str())] = *help;
+        }
+    }
+    for_each_table(top, doc, "knob_limit", [&](const Reader& r) {
+        if (words.knob_limit_what.size() == lesson.knobs.limits.size())
+            r.fail(fmt::format("lesson {} has {} knob_limit tables", lesson.number,
+                               lesson.knobs.limits.size()));
+        only_words(r, {"what"});
+        words.knob_limit_what.push_back(optional_text(r, "what"));
+    });
+    for_each_table(top, doc, "question", [&](const Reader& r) {
+        const std::size_t i = words.questions.size();
+        if (i == lesson.questions.size())
+            r.fail(
+                fmt::format("lesson {} has {} questions", lesson.number, lesson.questions.size()));
+        only_words(r, {"prompt", "explain", "choices"});
+        LessonWords::Question q{optional_text(r, "prompt"), optional_text(r, "explain"), {}};
+        if (r.raw().get("choices") != nullptr) {
+            q.choices = parse_choices(r);
+            if (q.choices->size() != lesson.questions[i].choices.size())
+                r.fail(fmt::format("'choices' lists {} answers; the question has {}",
+                                   q.choices->size(), lesson.questions[i].choices.size()));
+        }
+        words.questions.push_back(std::move(q));
+    });
+    return words;
+}
+
+LessonText with_words(LessonText lesson, const LessonWords& words) {
+    const auto put = [](std::string& into, const std::optional<std::string>& from) {
+        if (from) into = *from;
+    };
+    put(lesson.title, words.title);
+    put(lesson.summary, words.summary);
+    put(lesson.intro, words.intro);
+    for (DemoText& d : lesson.demos) {
+        const auto it = words.demos.find(d.id);
+        if (it == words.demos.end()) continue;
+        put(d.title, it->second.title);
+        put(d.explain, it->second.explain);
+        put(d.takeaway, it->second.takeaway);
+        put(d.watch, it->second.watch);
+    }
+    for (KnobSpec& k : lesson.knobs.specs) {
+        if (auto it = words.knob_help.find(k.name); it != words.knob_help.end())
+            k.help = it->second;
+    }
+    for (std::size_t i = 0; i < words.knob_limit_what.size(); ++i)
+        put(lesson.knobs.limits[i].what, words.knob_limit_what[i]);
+    for (std::size_t i = 0; i < words.questions.size(); ++i) {
+        Question& q = lesson.questions[i];
+        put(q.prompt, words.questions[i].prompt);
+        put(q.explain, words.questions[i].explain);
+        if (words.questions[i].choices) q.choices = *words.questions[i].choices;
+    }
+    return lesson;
+}
+
+namespace {
+
+LessonText load_lesson(int number) {
+    const std::string prefix = fmt::format("lesson_data/{:02}-", number);
+    const std::optional<std::string> path = data_path(prefix);
+    if (!path) throw TextError(fmt::format("no lesson_data file for lesson {}", number));
+    const std::optional<DataFile> file = data_file(*path);
+    LessonText text = parse_lesson_text(file->path, file->text);
+    if (text.number != number)
+        throw TextError(fmt::format("{}: says it is lesson {}", file->path, text.number));
+    return text;
+}
+
+}  // namespace
+
+std::optional<LessonWords> lesson_words(int number, std::string_view language) {
+    if (language == languages().front().code) return std::nullopt;
+    const LessonText& english = lesson_text(number, languages().front().code);
+    const std::string name =
+        std::filesystem::path(english.file).filename().string();  // 03-queue.toml
+    const std::optional<DataFile> file =
+        data_file(fmt::format("lesson_data/{}/{}", language, name));
+    if (!file) return std::nullopt;
+    return parse_lesson_words(file->path, file->text, english);
+}
+
+const LessonText& lesson_text(int number) {
+    return lesson_text(number, current_language().code);
+}
+
+const LessonText& lesson_text(int number, std::string_view language) {
+    static std::recursive_mutex mutex;
+    static std::map<std::pair<std::string, int>, std::unique_ptr<LessonText>> cache;
+    const std::lock_guard lock(mutex);
+    const auto key = std::make_pair(std::string(language), number);
+    if (auto it = cache.find(key); it != cache.end()) return *it->second;
+    LessonText text = load_lesson(number);
+    if (const std::optional<LessonWords> words = lesson_words(number, language))
+        text = with_words(std::move(text), *words);
+    return *cache.emplace(key, std::make_unique<LessonText>(std::move(text))).first->second;
 }
 
 }  // namespace asynclab::lessons

@@ -141,6 +141,37 @@ TEST_CASE("orders and words: read in any reasonable form, with Chinese punctuati
     const QuizQuestion many = as_set(first_question(3, false, true), AnswerKind::Letters);
     CHECK(read_answer(many, "a，b", problem)->letters == std::vector<int>{0, 1});
     CHECK(read_answer(many, "b、a", problem)->letters == std::vector<int>{0, 1});
+    CHECK(read_answer(many, "a＋b", problem)->letters == std::vector<int>{0, 1});
+    CHECK(read_answer(many, "a；b", problem)->letters == std::vector<int>{0, 1});
+    CHECK(read_answer(many, "a\u3000b", problem)->letters == std::vector<int>{0, 1});
+    CHECK(is_right(order, *read_answer(order, "C＞A＞B", problem)));
+    word.right_words = {"no"};
+    for (const char* typed : {"no", "否", "不"})
+        CHECK(is_right(word, *read_answer(word, typed, problem)));
+}
+
+TEST_CASE("the same answers in either language: Chinese units and measure words") {
+    const lessons::Question& predict = first_question(3, true);
+    QuizQuestion seconds = as_set(predict, AnswerKind::Number);
+    seconds.right_value = 0.06;
+    std::string problem;
+    for (const char* typed : {"0.06秒", "0.06 秒", "60 毫秒", "60毫秒"}) {
+        CAPTURE(typed);
+        const auto a = read_answer(seconds, typed, problem);
+        REQUIRE(a);
+        CHECK(is_right(seconds, *a));
+    }
+    lessons::Question counted = predict;
+    counted.predict->unit = "items";
+    QuizQuestion items = as_set(counted, AnswerKind::Number);
+    items.right_value = 3;
+    for (const char* typed : {"3", "3 items", "3 个", "3项", "3 次"}) {
+        CAPTURE(typed);
+        const auto a = read_answer(items, typed, problem);
+        REQUIRE(a);
+        CHECK(is_right(items, *a));
+    }
+    CHECK(!read_answer(items, "3 秒", problem));
 }
 
 TEST_CASE("choices are shuffled per attempt, seeded, and the right answer follows its text") {
@@ -369,7 +400,9 @@ TEST_CASE("answers on a pipe: one per line, an unreadable one asked again, not c
     CHECK(r.out.find("try again") != std::string::npos);
     const std::size_t n = lessons::lesson_text(1).questions.size();
     CHECK(r.out.find(fmt::format("Score: {} of {} (100%)", n, n)) != std::string::npos);
-    CHECK(r.out.find("See it run: asynclab run 1 --clock virtual --demo") != std::string::npos);
+    // On a line of its own when it does not fit after its label (80 columns here).
+    CHECK(r.out.find("See it run:\n      asynclab run 1 --clock virtual --demo") !=
+          std::string::npos);
     CHECK(lesson_progress(home, 1)["passed"] == true);
 }
 

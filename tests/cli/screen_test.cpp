@@ -5,14 +5,19 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include <unistd.h>
+
+#include <filesystem>
 #include <sstream>
 
+#include "asynclab/lessons/language.hpp"
 #include "asynclab/lessons/lesson.hpp"
 #include "asynclab/lessons/prose.hpp"
 #include "asynclab/lessons/prose_lookup.hpp"
 #include "asynclab/lessons/text.hpp"
 #include "asynclab/lessons/trim_split.hpp"
 #include "process.hpp"
+#include "quiz/quiz.hpp"
 #include "terminal/text.hpp"
 
 using namespace asynclab::testing;
@@ -20,9 +25,9 @@ using nlohmann::json;
 
 namespace {
 
-Result run_at(int columns, std::vector<std::string> args) {
+Result run_at(int columns, std::vector<std::string> args, const std::string& lang = "en") {
     args.insert(args.begin(), "run");
-    args.insert(args.end(), {"--clock", "virtual", "--no-pause"});
+    args.insert(args.end(), {"--clock", "virtual", "--no-pause", "--lang", lang});
     return run_cli(args, {fmt::format("COLUMNS={}", columns), "NO_COLOR=1", "LANG=C.UTF-8"});
 }
 
@@ -33,23 +38,128 @@ std::vector<std::string> lines_of(const std::string& text) {
     return lines;
 }
 
-void check_fits(int columns, const std::vector<std::string>& args) {
-    const Result r = run_at(columns, args);
+/// A legend item: a mark's glyph, then a space (a lane starts with its task's name).
+bool legend_line(std::string_view line) {
+    static const std::vector<std::string_view> glyphs{"·", "░", "▒", "┃", "█", "y", "?", "t",
+                                                      "p", "P", "e", "l", "s", "j", "q", "Q",
+                                                      "⊘", "✗", "✓", "═", "╌", "×"};
+    for (std::string_view g : glyphs) {
+        if (line.starts_with(g) && line.substr(g.size()).starts_with(' ')) return true;
+    }
+    return false;
+}
+
+/// Every timeline of `out`: each lane's bar starts at the column its axis starts, counted in
+/// display columns (a Han character in a lane's name takes two). Returns how many lanes it saw.
+int check_lanes_aligned(const std::string& out) {
+    const std::vector<std::string> lines = lines_of(out);
+    int lanes = 0;
+    for (std::size_t i = 0; i < lines.size(); ++i) {
+        const std::string_view axis = asynclab::lessons::trim(lines[i]);
+        if (!axis.starts_with("┬") || lines[i].starts_with("┬")) continue;
+        const int start = static_cast<int>(lines[i].find("┬"));  // spaces before it: one byte each
+        for (std::size_t j = i + 1; j < lines.size() && !lines[j].empty() && !legend_line(lines[j]);
+             ++j) {
+            CAPTURE(lines[j]);
+            const std::string_view name = asynclab::cli::display_head(lines[j], start);
+            CHECK(asynclab::cli::display_width(name) == start);
+            CHECK(name.ends_with(' '));
+            CHECK_FALSE(asynclab::lessons::trim(name).empty());
+            ++lanes;
+        }
+    }
+    return lanes;
+}
+
+void check_fits(int columns, const std::vector<std::string>& args, const std::string& lang = "en") {
+    const Result r = run_at(columns, args, lang);
     CAPTURE(columns);
+    CAPTURE(lang);
     CAPTURE(fmt::format("{}", fmt::join(args, " ")));
     REQUIRE_MESSAGE(r.exit_code == 0, r.err);
     for (const std::string& line : lines_of(r.out)) {
         CAPTURE(line);
         CHECK(asynclab::cli::display_width(line) <= columns);
     }
+    CHECK(check_lanes_aligned(r.out) > 0);
 }
 
 }  // namespace
 
-TEST_CASE("every lesson fits a terminal of 60, 80 and 120 columns") {
-    for (int columns : {60, 80, 120}) {
-        for (int lesson = 1; lesson <= 6; ++lesson) check_fits(columns, {std::to_string(lesson)});
+TEST_CASE("every lesson fits a terminal of 60, 80 and 120 columns, in every language") {
+    for (const auto& language : asynclab::lessons::languages()) {
+        for (int columns : {60, 80, 120}) {
+            for (const asynclab::lessons::Lesson* l : asynclab::lessons::all_lessons())
+                check_fits(columns, {std::to_string(l->number)}, std::string(language.code));
+        }
     }
+}
+
+TEST_CASE("a lane whose name has Han characters starts its bar with the others") {
+    // Lesson 6's breaker lane is named in the learner's language: 熔断器, six columns.
+    const Result r = run_at(80, {"6", "--demo", "breaker"}, "zh");
+    REQUIRE(r.exit_code == 0);
+    REQUIRE(r.out.find("\n熔断器") != std::string::npos);
+    CHECK(check_lanes_aligned(r.out) > 3);
+}
+
+std::string quiz_home() {
+    return (std::filesystem::temp_directory_path() / fmt::format("asynclab-screen-{}", getpid()))
+        .string();
+}
+
+/// An answer of the right kind to every question of lesson `l`'s quiz at `seed`, right or not:
+/// the report then shows every question, explanation and command.
+std::string some_answers(const asynclab::lessons::Lesson& l, std::uint64_t seed) {
+    using asynclab::cli::AnswerKind;
+    const asynclab::cli::Quiz quiz =
+        asynclab::cli::make_quiz(l, asynclab::lessons::lesson_text(l.number, "en"), seed);
+    std::string out;
+    for (const auto& q : quiz.questions) {
+        out += out.empty() ? "" : ",";
+        switch (q.kind) {
+            case AnswerKind::Letters:
+                out += "a";
+                break;
+            case AnswerKind::Number:
+                out += "0";
+                break;
+            case AnswerKind::Sequence:
+                out += fmt::format("{}", fmt::join(q.right_words, ">"));
+                break;
+            case AnswerKind::Word:
+                out += "x";
+                break;
+        }
+    }
+    return out;
+}
+
+TEST_CASE("the quiz fits the terminal in every language") {
+    for (const auto& language : asynclab::lessons::languages()) {
+        for (int columns : {60, 80}) {
+            for (const asynclab::lessons::Lesson* l : asynclab::lessons::all_lessons()) {
+                const std::string n = std::to_string(l->number);
+                for (const std::vector<std::string>& args :
+                     {std::vector<std::string>{"quiz", n, "--seed", "1", "--lang",
+                                               std::string(language.code)},
+                      std::vector<std::string>{"quiz", n, "--seed", "2", "--answers",
+                                               some_answers(*l, 2), "--lang",
+                                               std::string(language.code)}}) {
+                    // Its own progress file: these attempts are not the other tests' business.
+                    const Result r =
+                        run_cli(args, {fmt::format("COLUMNS={}", columns), "NO_COLOR=1",
+                                       "LANG=C.UTF-8", "ASYNCLAB_HOME=" + quiz_home()});
+                    CAPTURE(fmt::format("{}", fmt::join(args, " ")));
+                    for (const std::string& line : lines_of(r.out)) {
+                        CAPTURE(line);
+                        CHECK(asynclab::cli::display_width(line) <= columns);
+                    }
+                }
+            }
+        }
+    }
+    std::filesystem::remove_all(quiz_home());
 }
 
 TEST_CASE("knobs that make long lines and long figures still fit the terminal") {
@@ -59,6 +169,8 @@ TEST_CASE("knobs that make long lines and long figures still fit the terminal") 
         check_fits(columns, {"6", "--urls", "60", "--fail-rate", "0.9"});
         check_fits(columns, {"4", "--tasks", "40", "--limit", "7"});
         check_fits(columns, {"1", "--delays", "0.001,2.5,0.25,1,1"});
+        check_fits(columns, {"3", "--workers", "7", "--items", "200", "--maxsize", "1"}, "zh");
+        check_fits(columns, {"6", "--urls", "60", "--fail-rate", "0.9"}, "zh");
     }
 }
 
@@ -124,7 +236,7 @@ TEST_CASE("the watch line, filled from the knobs, is the line just above the tim
 TEST_CASE("every demo of every lesson has a watch line of one short line at the defaults") {
     namespace lessons = asynclab::lessons;
     for (const lessons::Lesson* lesson : lessons::all_lessons()) {
-        const lessons::LessonText& text = lessons::lesson_text(lesson->number);
+        const lessons::LessonText& text = lessons::lesson_text(lesson->number, "en");
         const lessons::Knobs knobs = lessons::parse_knobs(*lesson, {});
         for (const auto& demo : lesson->demos) {
             CAPTURE(demo.id);

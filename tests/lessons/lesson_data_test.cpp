@@ -10,9 +10,19 @@
 
 using namespace asynclab::lessons;
 
-TEST_CASE("every lesson_data file parses and matches its lesson") {
-    REQUIRE(embedded_data().size() == 6);
+/// The lesson files, without the languages' folders (lesson_data/zh/...).
+std::vector<EmbeddedFile> lesson_files() {
+    std::vector<EmbeddedFile> out;
     for (const EmbeddedFile& f : embedded_data()) {
+        if (f.path.find('/', std::string_view("lesson_data/").size()) == std::string_view::npos)
+            out.push_back(f);
+    }
+    return out;
+}
+
+TEST_CASE("every lesson_data file parses and matches its lesson") {
+    REQUIRE(lesson_files().size() == 6);
+    for (const EmbeddedFile& f : lesson_files()) {
         CAPTURE(f.path);
         const LessonText text = parse_lesson_text(f.path, f.text);
         CHECK(text.questions.size() >= 5);

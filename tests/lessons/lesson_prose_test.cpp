@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "asynclab/lessons/language.hpp"
 #include "asynclab/lessons/lesson.hpp"
 #include "asynclab/lessons/prose_lookup.hpp"
 #include "asynclab/lessons/run.hpp"
@@ -183,12 +184,13 @@ struct Filled {
 };
 
 /// Fills one demo's words for one run at `given`; a ProseError fails the test with the setting.
-Filled fill(int number, const std::string& demo, const Setting& given) {
+Filled fill(int number, const std::string& demo, const Setting& given,
+            std::string_view language = "en") {
     const Lesson* lesson = find_lesson(number);
     REQUIRE(lesson != nullptr);
     const DemoSpec* spec = lesson->demo(demo);
     REQUIRE(spec != nullptr);
-    const DemoText* words = lesson_text(number).demo(demo);
+    const DemoText* words = lesson_text(number, language).demo(demo);
     REQUIRE(words != nullptr);
     const Knobs knobs(lesson->knobs(), given);
     Filled out;
@@ -209,38 +211,43 @@ std::string describe(int number, const std::string& demo, const Setting& given) 
 }  // namespace
 
 TEST_CASE("every demo's words fill in at the defaults and at other knob settings") {
-    for (const Lesson* lesson : all_lessons()) {
-        std::vector<Setting> runs = settings().at(lesson->number);
-        REQUIRE(runs.size() >= 5);
-        runs.insert(runs.begin(), Setting{});
-        for (const Setting& given : runs) {
-            for (const DemoSpec& demo : lesson->demos) {
-                CAPTURE(describe(lesson->number, demo.id, given));
-                Filled filled;
-                CHECK_NOTHROW(filled = fill(lesson->number, demo.id, given));
-                CHECK_FALSE(filled.explain.empty());
-                // On the virtual clock every formula a text states gives the run's own figure.
-                CHECK(filled.takeaway.find("real clock adds") == std::string::npos);
+    for (const Language& language : languages()) {
+        CAPTURE(language.code);
+        for (const Lesson* lesson : all_lessons()) {
+            std::vector<Setting> runs = settings().at(lesson->number);
+            REQUIRE(runs.size() >= 5);
+            runs.insert(runs.begin(), Setting{});
+            for (const Setting& given : runs) {
+                for (const DemoSpec& demo : lesson->demos) {
+                    CAPTURE(describe(lesson->number, demo.id, given));
+                    Filled filled;
+                    CHECK_NOTHROW(filled = fill(lesson->number, demo.id, given, language.code));
+                    CHECK_FALSE(filled.explain.empty());
+                    // On the virtual clock every formula a text states gives the run's own figure.
+                    CHECK(filled.takeaway.find("real clock adds") == std::string::npos);
+                    CHECK(filled.takeaway.find("真实时钟") == std::string::npos);
+                }
             }
         }
     }
 }
 
 TEST_CASE("every number written into a demo's words is fixed by the lesson's code") {
-    for (const Lesson* lesson : all_lessons()) {
-        const std::set<std::string>& allowed = fixed_numbers().at(lesson->number);
-        for (const DemoText& words : lesson_text(lesson->number).demos) {
-            for (const std::string* text : {&words.explain, &words.takeaway}) {
-                for (const std::string& n : written_numbers(*text)) {
-                    CAPTURE(lesson->number);
-                    CAPTURE(words.id);
-                    CAPTURE(n);
-                    CHECK((n == "0" || n == "1" || n == "100" || n == "0.0005" ||
-                           allowed.contains(n)));
+    for (const Language& language : languages())
+        for (const Lesson* lesson : all_lessons()) {
+            const std::set<std::string>& allowed = fixed_numbers().at(lesson->number);
+            for (const DemoText& words : lesson_text(lesson->number, language.code).demos) {
+                for (const std::string* text : {&words.explain, &words.takeaway}) {
+                    for (const std::string& n : written_numbers(*text)) {
+                        CAPTURE(lesson->number);
+                        CAPTURE(words.id);
+                        CAPTURE(n);
+                        CHECK((n == "0" || n == "1" || n == "100" || n == "0.0005" ||
+                               allowed.contains(n)));
+                    }
                 }
             }
         }
-    }
 }
 
 TEST_CASE("the numbers the test finds are the ones a reader sees") {

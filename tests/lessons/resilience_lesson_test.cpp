@@ -202,8 +202,7 @@ void check_invariants(const lessons::DemoRun& run, const Knobs& knobs) {
 std::string state_path(const lessons::DemoRun& run) {
     std::string path = "closed";
     const auto metrics = metrics_json(run);
-    for (const auto& c : metrics["state_changes"])
-        path += " " + c["to"].get<std::string>();
+    for (const auto& c : metrics["state_changes"]) path += " " + c["to"].get<std::string>();
     return path;
 }
 
