@@ -226,7 +226,7 @@ def parse_args(argv=None):
     try:
         return parser.parse_args(argv)
     except argparse.ArgumentError as e:
-        print(f"error: {e.argument_name}: {e.message}", file=sys.stderr)
+        print(f"{parser.prog}: {e.argument_name}: {e.message}", file=sys.stderr)
         sys.exit(2)
 
 
