@@ -12,6 +12,7 @@
 #include <cstdio>
 #include <fstream>
 
+#include "asynclab/lessons/embedded.hpp"
 #include "asynclab/lessons/prose_lookup.hpp"
 #include "asynclab/lessons/run.hpp"
 #include "asynclab/lessons/text.hpp"
@@ -167,6 +168,12 @@ int run_command(const RunArgs& args, const Terminal& term) {
             const lessons::DemoText* words = text.demo(spec.id);
             fmt::print("{}",
                        demo_heading(++shown, total, spec.id, words ? words->title : "", term));
+            // The same demo as the asyncio the learner will write: where to find it.
+            const std::string twin = lessons::twin_file(lesson);
+            fmt::print("{}", watch_line(fmt::format("asyncio twin: async def {}() in {}",
+                                                    lessons::twin_function(spec.id),
+                                                    twin.substr(twin.rfind('/') + 1)),
+                                        term));
             if (words != nullptr) {
                 const std::string explain =
                     lessons::fill_prose(words->explain, lessons::prose_lookup(knobs, lesson));
