@@ -27,10 +27,10 @@ Where the two differ by design, and what this test does about it (the lessons' t
   only with --work 0 (a worker's sleep(0) brings it back to get() in the turn of the getter the
   producer just woke), so those settings are left out of the comparison and the difference is
   shown instead: asyncio lets w0 take every item.
-- wait_for with no time at all. Python 3.11's asyncio.wait_for(job, 0) cancels the job at once,
-  before it has run a line ("coroutine was never awaited"); the engine's wait_for, like 3.12's
-  (built on asyncio.timeout), lets the job start and cancels it at its first await, so its
-  cleanup runs. On 3.11 that setting is checked for the 3.11 story instead of compared.
+- wait_for with no time at all. asyncio.wait_for(job, 0) takes the deadline as already past and
+  cancels the job at once, before it has run a line ("coroutine was never awaited"); the engine's
+  wait_for lets the job start and cancels it at its first await, so its cleanup runs. That
+  setting is checked for asyncio's story instead of compared.
 - Randomness. The twin draws from random.Random(seed); here that is the engine's generator
   (std::mt19937_64), so the same seed gives the same draws. A real run of the twin draws from
   Python's own Mersenne Twister: the same kind of run, not the same numbers.
@@ -52,7 +52,7 @@ sys.path.insert(0, HERE)
 
 import virtual_asyncio  # noqa: E402  (after the path is set)
 
-# wait_for(job, 0) on 3.11 drops a coroutine it never ran (see the top): expected, not news.
+# wait_for(job, 0) drops a coroutine it never ran (see the top): expected, not news.
 warnings.filterwarnings("ignore", message="coroutine 'slow_job' was never awaited")
 
 TWINS = {
@@ -180,24 +180,24 @@ def first_difference(what, engine, twin):
             f"  twin:\n{listing(twin[i:i + 6])}")
 
 
-def python311_wait_for_zero(lesson, argv, twin_demos):
-    """On Python 3.11 wait_for(job, 0) cancels the job before it runs (see the top): check that
+def wait_for_zero(lesson, argv, twin_demos):
+    """asyncio's wait_for(job, 0) cancels the job before it runs (see the top): check that
     story, and leave the demo out of the comparison."""
-    if lesson != 2 or sys.version_info >= (3, 12) or "--timeout" not in argv:
+    if lesson != 2 or "--timeout" not in argv:
         return []
     if float(argv[argv.index("--timeout") + 1]) > 0:
         return []
     demo = twin_demos.pop("wait-for")
     lines = [o["text"] for o in demo["output"]]
     if lines != ["caller: TimeoutError; the job has already cleaned up: False"]:
-        return [f"lesson 2 wait-for {' '.join(argv)}: Python 3.11's story changed: {lines}"]
+        return [f"lesson 2 wait-for {' '.join(argv)}: asyncio's story changed: {lines}"]
     return []
 
 
 def compare(lesson, argv, engine_doc, twin_doc):
     engine_demos = {d["id"]: engine_story(d) for d in engine_doc["demos"]}
     twin_demos = {d["id"]: d for d in twin_doc["demos"]}
-    problems = python311_wait_for_zero(lesson, argv, twin_demos)
+    problems = wait_for_zero(lesson, argv, twin_demos)
     engine_demos = {k: v for k, v in engine_demos.items() if k in twin_demos}
     if list(engine_demos) != list(twin_demos):
         return [f"demos: engine {list(engine_demos)}, twin {list(twin_demos)}"]
