@@ -8,7 +8,9 @@ items...), this runs the twin on virtual_asyncio's virtual-clock loop and the C+
   cancelled) and starting and ending at the same nanosecond;
 - the same duration, and the same figures (metrics). Figures computed from times agree to the
   last bit or two: C++ divides doubles where the twin's exact Fractions are rounded once.
-It also checks that a twin refuses a knob out of range in `run`'s words, exit 2.
+It also checks that a twin refuses a knob out of range in `run`'s words, exit 2; that
+`asynclab show N --code python` prints the twin byte for byte; and that a twin saved from it runs
+on the real clock and prints run's lines.
 
 Where the two differ by design, and what this test does about it (the lessons' texts say so too):
 - Blocking time. On the real clock a pool thread really sleeps in time.sleep, and the loop thread
@@ -241,6 +243,36 @@ def barging_shown(binary):
     return [] if seen == wanted else [f"barging at --work 0: expected {wanted}, saw {seen}"]
 
 
+def shown_twin(binary, lesson):
+    """`show N --code python` must be the twin byte for byte: what the learner saves is what is
+    tested here."""
+    shown = subprocess.run([binary, "show", str(lesson), "--code", "python"], capture_output=True,
+                           check=False).stdout
+    with open(os.path.join(ROOT, "lessons/python", TWINS[lesson]), "rb") as f:
+        return [] if shown == f.read() else [f"show {lesson} --code python is not {TWINS[lesson]}"]
+
+
+def saved_twin_runs(binary):
+    """`show 1 --code > x.py && python3 x.py --demo concurrent --delays ...` runs on the real
+    clock and prints run's lines. The delays are far apart, so the order does not depend on how
+    busy the machine is: timers fire in deadline order however late."""
+    argv = ["--demo", "concurrent", "--delays", "0.03,0.05,0.01"]
+    source = subprocess.run([binary, "show", "1", "--code"], capture_output=True, text=True,
+                            check=False).stdout
+    path = os.path.join(os.environ.get("ASYNCLAB_HOME", "/tmp"), "01_tasks.py")
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(source)
+    out = subprocess.run([sys.executable, "-B", path, *argv], capture_output=True, text=True,
+                         check=False)
+    printed = [line for line in out.stdout.splitlines()
+               if not line.startswith(("---", "    "))]  # its heading and figures
+    wanted = [o["text"] for o in engine_run(binary, 1, argv)["demos"][0]["output"]]
+    if out.returncode != 0 or printed != wanted:
+        return [f"the saved twin printed {printed} (exit {out.returncode}), run {wanted}"]
+    return []
+
+
 def main():
     binary = sys.argv[1]
     lessons = [int(a) for a in sys.argv[2:]] or list(TWINS)
@@ -263,8 +295,11 @@ def main():
             problems.append(f"lesson {lesson} {' '.join(BAD_KNOBS[lesson])}: run says "
                             f"{engine_words!r} (exit {engine_code}), the twin {twin_words!r} "
                             f"(exit {twin_code})")
+        problems += shown_twin(binary, lesson)
     if 3 in lessons:
         problems += barging_shown(binary)
+    if 1 in lessons:
+        problems += saved_twin_runs(binary)
     for p in problems:
         print(p, end="\n\n")
     print(f"{runs} settings of lessons {lessons}: {len(problems)} differences "
