@@ -11,6 +11,7 @@
 #include "asynclab/lessons/run.hpp"
 #include "asynclab/lessons/text.hpp"
 #include "commands.hpp"
+#include "run/demo_page.hpp"
 #include "terminal/text_wrap.hpp"
 
 namespace asynclab::cli {
@@ -41,15 +42,20 @@ std::string demo_function(std::string_view twin, const std::string& function) {
     return body;
 }
 
-std::string indented(const std::string& text, int by) {
+/// A demo's code under its words, indented like them. The twins keep these functions within 76
+/// columns; a terminal narrower than that cuts a line, marked, rather than break Python's
+/// indentation (the whole program is a `show N --code` away).
+std::string listing(const std::string& text, const Terminal& term) {
     std::string out;
-    const std::string pad(static_cast<std::size_t>(by), ' ');
+    const std::string pad(3, ' ');
     std::size_t start = 0;
     while (start <= text.size()) {
         std::size_t end = text.find('\n', start);
         if (end == std::string::npos) end = text.size();
         const std::string_view line(text.data() + start, end - start);
-        out += line.empty() ? "\n" : fmt::format("{}{}\n", pad, line);
+        out += line.empty()
+                   ? "\n"
+                   : fmt::format("{}{}\n", pad, cut_to_width(line, term.width - 3, term.unicode));
         start = end + 1;
     }
     return out;
@@ -136,7 +142,7 @@ int show_command(int number, Listing listing, bool json, const Terminal& term) {
                    term.paint(fmt::format("{}. {} — {}", i + 1, spec.id, t->title), Style::Bold));
         fmt::print("{}\n", wrap_paragraphs(words.explain, term.width, 3));
         const std::string code = demo_function(twin, lessons::twin_function(spec.id));
-        if (!code.empty()) fmt::print("{}\n", indented(code, 5));
+        if (!code.empty()) fmt::print("{}\n", listing(code, term));
         if (!words.takeaway.empty())
             fmt::print("{}\n", wrap_paragraphs(words.takeaway, term.width, 3));
     }

@@ -30,21 +30,26 @@ async def note_running(ran, key, who):
 
 
 async def coroutine_vs_task(args):
-    """Calling a coroutine function runs nothing; create_task() makes a task the loop starts."""
+    """Calling a coroutine function runs nothing; create_task() makes a
+    task, which the loop starts on its next turn."""
     ran = {"coroutine": False, "task": False}
-    coroutine = note_running(ran, "coroutine", "the awaited coroutine")  # nothing runs
-    task = asyncio.create_task(note_running(ran, "task", "the spawned task"), name="spawned")
+    # Nothing runs yet:
+    coroutine = note_running(ran, "coroutine", "the awaited coroutine")
+    task = asyncio.create_task(
+        note_running(ran, "task", "the spawned task"), name="spawned")
     print("made a coroutine and spawned a task; neither has run yet")
     await asyncio.sleep(0)  # one loop turn: the spawned task runs now
-    print(f"after one loop turn: coroutine ran = {ran['coroutine']}, task ran = {ran['task']}")
-    figures = {"coroutine_ran_before_await": ran["coroutine"], "task_ran_without_await": ran["task"]}
+    print(f"after one loop turn: coroutine ran = {ran['coroutine']}, "
+          f"task ran = {ran['task']}")
+    figures = {"coroutine_ran_before_await": ran["coroutine"],
+               "task_ran_without_await": ran["task"]}
     await coroutine  # only awaiting runs it, inside this task
     await task
     return figures
 
 
 async def sequential(args):
-    """One await after another: each fetch finishes before the next starts."""
+    """One await after another: each fetch ends before the next starts."""
     loop = asyncio.get_running_loop()
     start = loop.time()
     finished = []
@@ -56,15 +61,18 @@ async def sequential(args):
 
 
 async def concurrent(args):
-    """Create them all, then gather: the sleeps overlap, results come in argument order."""
+    """Create them all, then gather: the sleeps overlap, and the results
+    come in argument order whatever order the tasks finish in."""
     loop = asyncio.get_running_loop()
     start = loop.time()
     finished = []
     tasks = [asyncio.create_task(fetch(name, delay, finished), name=name)
              for name, delay in zip(NAMES, args.delays)]
     results = await asyncio.gather(*tasks)
-    print(f"results: {', '.join(results)} (finished {', '.join(finished)})")
-    return {"makespan_s": loop.time() - start, "results": results, "finish_order": finished}
+    print(f"results: {', '.join(results)} "
+          f"(finished {', '.join(finished)})")
+    return {"makespan_s": loop.time() - start, "results": results,
+            "finish_order": finished}
 
 
 async def fetch_and_fail(delay):
@@ -73,13 +81,16 @@ async def fetch_and_fail(delay):
 
 
 async def lifecycle(args):
-    """Three ways a task ends: completed (a result), failed (an exception), cancelled."""
+    """Three ways a task ends: completed (a result), failed (an exception),
+    cancelled."""
     longest = max(args.delays)
     finished = []
     tasks = [
-        asyncio.create_task(fetch("ok", args.delays[0], finished), name="ok"),
+        asyncio.create_task(fetch("ok", args.delays[0], finished),
+                            name="ok"),
         asyncio.create_task(fetch_and_fail(args.delays[-1]), name="boom"),
-        asyncio.create_task(fetch("slow", longest * 10, finished), name="slow"),
+        asyncio.create_task(fetch("slow", longest * 10, finished),
+                            name="slow"),
     ]
     await asyncio.sleep(longest)
     print("cancelling slow")
@@ -92,7 +103,7 @@ async def lifecycle(args):
         if t.cancelled():
             states[name] = "cancelled"
             print(f"{name}: cancelled")
-        elif t.exception() is not None:  # retrieving it: no "never retrieved" warning
+        elif t.exception() is not None:  # retrieved: no warning
             states[name] = "failed"
             error = t.exception()
             print(f"{name}: failed with {type(error).__name__}: {error}")
@@ -100,7 +111,8 @@ async def lifecycle(args):
             states[name] = "completed"
             print(f"{name}: completed with {t.result()}")
     ends = list(states.values())
-    return {"completed": ends.count("completed"), "failed": ends.count("failed"),
+    return {"completed": ends.count("completed"),
+            "failed": ends.count("failed"),
             "cancelled": ends.count("cancelled"), "states": states}
 
 
@@ -111,9 +123,10 @@ async def first_completed(args):
     finished = []
     tasks = [asyncio.create_task(fetch(name, delay, finished), name=name)
              for name, delay in zip(NAMES, args.delays)]
-    done, pending = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+    done, pending = await asyncio.wait(
+        tasks, return_when=asyncio.FIRST_COMPLETED)
     first_done = loop.time() - start
-    # done and pending are sets, which have no order: walk the list to keep the tasks' order.
+    # done and pending are sets, which have no order: walk the list.
     winner = next(t for t in tasks if t in done).result()
     print(f"{winner} won; cancelling the {len(pending)} others")
     cancelled = []
@@ -121,10 +134,12 @@ async def first_completed(args):
         if t in pending:
             t.cancel()
             cancelled.append(t.get_name())
-    # Let them finish cancelling before the demo ends (asyncio.wait refuses an empty set).
+    # Let them finish cancelling before the demo ends (asyncio.wait
+    # refuses an empty set).
     if pending:
         await asyncio.wait(pending)
-    return {"winner": winner, "first_done_s": first_done, "cancelled": cancelled}
+    return {"winner": winner, "first_done_s": first_done,
+            "cancelled": cancelled}
 
 
 DEMOS = {

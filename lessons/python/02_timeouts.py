@@ -38,7 +38,8 @@ async def slow_job(work, cleanup):
 
 
 async def wait_for(args):
-    """wait_for: on timeout the job is cancelled, cleans up, and then the caller sees TimeoutError."""
+    """wait_for: on timeout the job is cancelled, cleans up, and only then
+    does the caller see TimeoutError."""
     loop = asyncio.get_running_loop()
     start = loop.time()
     cleanup = {"ran": False}
@@ -49,8 +50,10 @@ async def wait_for(args):
         print(f"caller: got {report}")
     except TimeoutError:
         timed_out = True
-        print(f"caller: TimeoutError; the job has already cleaned up: {cleanup['ran']}")
-    return {"timed_out": timed_out, "finished_s": loop.time() - start, "job_state": state(job)}
+        print("caller: TimeoutError; the job has already cleaned up: "
+              f"{cleanup['ran']}")
+    return {"timed_out": timed_out, "finished_s": loop.time() - start,
+            "job_state": state(job)}
 
 
 async def steps(work, done):
@@ -63,7 +66,7 @@ async def steps(work, done):
 
 
 async def timeout_scope(args):
-    """asyncio.timeout(): a deadline over a block of awaits in this same task."""
+    """asyncio.timeout(): a deadline over a block of awaits in this task."""
     loop = asyncio.get_running_loop()
     start = loop.time()
     done = []
@@ -74,11 +77,13 @@ async def timeout_scope(args):
     except TimeoutError:
         timed_out = True
         print(f"TimeoutError after {len(done)} steps")
-    return {"steps_done": len(done), "timed_out": timed_out, "finished_s": loop.time() - start}
+    return {"steps_done": len(done), "timed_out": timed_out,
+            "finished_s": loop.time() - start}
 
 
 async def cancel(args):
-    """cancel(): the task stops at its current await, cleans up, and ends cancelled, not failed."""
+    """cancel(): the task stops at its current await, cleans up, and ends
+    cancelled, which is not failed."""
     loop = asyncio.get_running_loop()
     start = loop.time()
     cleanup = {"ran": False}
@@ -88,7 +93,8 @@ async def cancel(args):
     print(f"main: job.cancel() -> {job.cancel()}")
     await asyncio.wait([job])
     print(f"main: job is {state(job)}, cleanup ran: {cleanup['ran']}")
-    return {"cancelled_at_s": cancelled_at, "cleanup_ran": cleanup["ran"], "state": state(job)}
+    return {"cancelled_at_s": cancelled_at, "cleanup_ran": cleanup["ran"],
+            "state": state(job)}
 
 
 async def stubborn(work, extra):
@@ -102,10 +108,12 @@ async def stubborn(work, extra):
 
 
 async def swallowed_cancel(args):
-    """The pitfall: a task that catches CancelledError and carries on as if nothing asked it to stop."""
+    """The pitfall: a task that catches CancelledError and carries on as
+    if nothing had asked it to stop."""
     loop = asyncio.get_running_loop()
     start = loop.time()
-    task = asyncio.create_task(stubborn(args.work, args.timeout), name="stubborn")
+    task = asyncio.create_task(stubborn(args.work, args.timeout),
+                               name="stubborn")
     await asyncio.sleep(args.timeout)
     requested_at = loop.time() - start
     task.cancel()

@@ -61,18 +61,22 @@ async def backpressure(args):
     start = loop.time()
     queue = asyncio.Queue(args.maxsize)  # 0: unbounded
     figures = Figures(args.workers)
-    # The workers first: they wait on the empty queue until the producer starts putting.
-    tasks = [asyncio.create_task(worker(i, queue, args.work, figures), name=f"w{i}")
+    # The workers first: they wait on the empty queue until the producer
+    # starts putting.
+    tasks = [asyncio.create_task(worker(i, queue, args.work, figures),
+                                 name=f"w{i}")
              for i in range(args.workers)]
-    tasks.append(asyncio.create_task(producer(args.items, args.workers, queue, figures),
-                                     name="producer"))
+    tasks.append(asyncio.create_task(
+        producer(args.items, args.workers, queue, figures),
+        name="producer"))
     await asyncio.gather(*tasks)
 
     elapsed = loop.time() - start
     handled = sum(len(mine) for mine in figures.handled_by)
     return {
         "items_handled": handled,
-        "handled_by": {f"w{i}": mine for i, mine in enumerate(figures.handled_by)},
+        "handled_by": {f"w{i}": mine
+                       for i, mine in enumerate(figures.handled_by)},
         "producer_blocked_s": figures.producer_blocked,
         "max_queue_depth": figures.max_depth,
         # With no time passed (--work 0) there is no rate to speak of.

@@ -42,10 +42,12 @@ async def limit(args):
     start = loop.time()
     sem = asyncio.Semaphore(args.limit)
     gauge = Gauge()
-    jobs = [asyncio.create_task(limited_job(i, sem, args.work, gauge), name=f"t{i}")
+    jobs = [asyncio.create_task(limited_job(i, sem, args.work, gauge),
+                                name=f"t{i}")
             for i in range(args.tasks)]
     await asyncio.gather(*jobs)
-    return {"max_concurrency": gauge.most, "makespan_s": loop.time() - start}
+    return {"max_concurrency": gauge.most,
+            "makespan_s": loop.time() - start}
 
 
 class Counter:
@@ -73,7 +75,8 @@ async def lock(args):
     start = loop.time()
 
     racy = Counter()
-    unlocked = [asyncio.create_task(add_one(f"racy{i}", racy), name=f"racy{i}")
+    unlocked = [asyncio.create_task(add_one(f"racy{i}", racy),
+                                    name=f"racy{i}")
                 for i in range(args.tasks)]
     await asyncio.gather(*unlocked)
     racy_time = loop.time() - start
@@ -81,7 +84,8 @@ async def lock(args):
 
     safe = Counter()
     the_lock = asyncio.Lock()
-    locked = [asyncio.create_task(add_one_locked(f"safe{i}", safe, the_lock), name=f"safe{i}")
+    locked = [asyncio.create_task(
+                  add_one_locked(f"safe{i}", safe, the_lock), name=f"safe{i}")
               for i in range(args.tasks)]
     await asyncio.gather(*locked)
     print(f"with a lock: counter = {safe.value}, expected {args.tasks}")
@@ -118,20 +122,23 @@ async def event(args):
     start = loop.time()
     go = asyncio.Event()
     released_at = [start] * args.tasks
-    waiters = [asyncio.create_task(waiter(i, go, args.work, released_at), name=f"w{i}")
+    waiters = [asyncio.create_task(waiter(i, go, args.work, released_at),
+                                   name=f"w{i}")
                for i in range(args.tasks)]
-    await asyncio.sleep(args.work)  # a little later: the config is loaded, say
+    await asyncio.sleep(args.work)  # later: the config is loaded, say
     set_at = loop.time() - start
     print("main: set()")
     go.set()  # one call releases every waiter
     late_waited = []
-    waiters.append(asyncio.create_task(latecomer(go, late_waited), name="late"))
+    waiters.append(asyncio.create_task(latecomer(go, late_waited),
+                                       name="late"))
     await asyncio.gather(*waiters)
 
     return {
         "waiters": args.tasks,
         "set_at_s": set_at,
-        "released_at_s": max(released_at) - start,  # the last waiter's: all at set_at_s
+        # the last waiter's release; they are all released at set_at_s
+        "released_at_s": max(released_at) - start,
         "late_wait_s": late_waited[0],
     }
 

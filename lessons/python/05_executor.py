@@ -72,15 +72,17 @@ async def blocking_loop(args):
     start = loop.time()
     beat = Beat()
     ticking = asyncio.create_task(ticker(args.tick, beat), name="ticker")
-    print(f"{args.jobs} jobs of {args.block:g} s, each called right on the loop thread")
-    # Tasks, created together as in the next demo: they could overlap, but they do not,
-    # because each holds the one thread every task shares.
+    print(f"{args.jobs} jobs of {args.block:g} s, "
+          "each called right on the loop thread")
+    # Tasks, created together as in the next demo: they could overlap, but
+    # they do not, because each holds the one thread every task shares.
     tasks = [asyncio.create_task(job_on_loop(i, args.block), name=f"j{i}")
              for i in range(args.jobs)]
     await asyncio.gather(*tasks)
 
     makespan = loop.time() - start
-    print(f"all {args.jobs} jobs done at {makespan:.3f} s; stopping the ticker")
+    print(f"all {args.jobs} jobs done at {makespan:.3f} s; "
+          "stopping the ticker")
     return await stop_ticker(ticking, beat, {"makespan_s": makespan})
 
 
@@ -122,14 +124,17 @@ async def executor(args):
     print(f"{args.jobs} jobs of {args.block:g} s, "
           f"handed to a pool of {args.pool} threads all at once")
     with ThreadPoolExecutor(max_workers=args.pool) as pool:
-        # run_in_executor never says no: every job goes to the pool at once, and those that
-        # find every thread busy wait in the pool's own queue.
-        tasks = [asyncio.create_task(job_in_pool(i, args.block, pool, in_flight), name=f"j{i}")
+        # run_in_executor never says no: every job goes to the pool at
+        # once, and those that find every thread busy wait in its queue.
+        tasks = [asyncio.create_task(
+                     job_in_pool(i, args.block, pool, in_flight),
+                     name=f"j{i}")
                  for i in range(args.jobs)]
         await asyncio.gather(*tasks)
 
     makespan = loop.time() - start
-    print(f"all {args.jobs} jobs done at {makespan:.3f} s; stopping the ticker")
+    print(f"all {args.jobs} jobs done at {makespan:.3f} s; "
+          "stopping the ticker")
     figures = {"makespan_s": makespan, "max_in_flight": in_flight.most,
                "max_waiting_for_thread": in_flight.most_waiting_for_thread}
     return await stop_ticker(ticking, beat, figures)
@@ -149,32 +154,38 @@ async def bounded_executor(args):
     loop = asyncio.get_running_loop()
     start = loop.time()
     in_flight = InFlight(args.pool)
-    # One permit per thread: the pool is never handed more than it can run right away.
+    # One permit per thread: the pool never gets more than it can run.
     limit = args.pool
     slots = asyncio.Semaphore(limit)
     beat = Beat()
     ticking = asyncio.create_task(ticker(args.tick, beat), name="ticker")
-    print(f"{args.jobs} jobs of {args.block:g} s, a pool of {args.pool} threads, "
+    print(f"{args.jobs} jobs of {args.block:g} s, "
+          f"a pool of {args.pool} threads, "
           f"at most {limit} jobs handed to it at once")
-    # The producer takes a permit before each submission: when `limit` jobs are out, it waits
-    # here, in a task of ours, where the wait shows (and could time out or be cancelled).
+    # The producer takes a permit before each submission: when `limit`
+    # jobs are out, it waits here, in a task of ours, where the wait shows
+    # (and could time out or be cancelled).
     producer_waited = 0
     with ThreadPoolExecutor(max_workers=args.pool) as pool:
         tasks = []
         for i in range(args.jobs):
-            full = slots.locked()  # every permit is out: this acquire will wait
+            full = slots.locked()  # every permit is out: acquire will wait
             asked = loop.time()
             await slots.acquire()
             if full:
                 producer_waited += loop.time() - asked
-                print(f"producer: waited {loop.time() - asked:.3f} s for a permit for j{i}")
+                print(f"producer: waited {loop.time() - asked:.3f} s "
+                      f"for a permit for j{i}")
             tasks.append(asyncio.create_task(
-                bounded_job(i, args.block, pool, in_flight, slots), name=f"j{i}"))
+                bounded_job(i, args.block, pool, in_flight, slots),
+                name=f"j{i}"))
         await asyncio.gather(*tasks)
 
     makespan = loop.time() - start
-    print(f"all {args.jobs} jobs done at {makespan:.3f} s; stopping the ticker")
-    figures = {"limit": limit, "makespan_s": makespan, "max_in_flight": in_flight.most,
+    print(f"all {args.jobs} jobs done at {makespan:.3f} s; "
+          "stopping the ticker")
+    figures = {"limit": limit, "makespan_s": makespan,
+               "max_in_flight": in_flight.most,
                "max_waiting_for_thread": in_flight.most_waiting_for_thread,
                "producer_waited_s": producer_waited}
     return await stop_ticker(ticking, beat, figures)

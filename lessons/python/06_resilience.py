@@ -257,14 +257,17 @@ def report(outcomes, stats, names, service):
 
 
 async def retry(args):
-    """Flaky fetches: all at once, at most --concurrency in flight, each attempt under
-    --timeout, failed ones retried with backoff. gather(return_exceptions=True) waits for them
-    all: one URL failing for good does not stop the others."""
+    """Flaky fetches: all at once, at most --concurrency in flight, each
+    attempt under --timeout, failed ones retried with backoff.
+    gather(return_exceptions=True) waits for them all: one URL failing for
+    good does not stop the others."""
     service = FakeService(random.Random(args.seed), args.fail_rate)
-    client = Client(service, asyncio.Semaphore(args.concurrency), args.timeout)
+    client = Client(service, asyncio.Semaphore(args.concurrency),
+                    args.timeout)
     stats = [Stats() for _ in range(args.urls)]
     names = [url_name(i, args.urls) for i in range(args.urls)]
-    calls = [asyncio.create_task(fetch_url(client, args.retries, s), name=name)
+    calls = [asyncio.create_task(fetch_url(client, args.retries, s),
+                                 name=name)
              for name, s in zip(names, stats)]
     outcomes = await asyncio.gather(*calls, return_exceptions=True)
     return report(outcomes, stats, names, service)
@@ -281,14 +284,17 @@ async def outage(service):
 
 
 async def breaker(args):
-    """The same client with a circuit breaker around each request, and a service that goes
-    down for a while. A refused call is not retried: the breaker has just said the service is
-    down, and the caller should fall back (a cached page, a default) rather than ask again."""
+    """The same client with a circuit breaker around each request, and a
+    service that goes down for a while. A refused call is not retried: the
+    breaker has just said the service is down, and the caller should fall
+    back (a cached page, a default) rather than ask again."""
     loop = asyncio.get_running_loop()
     start = loop.time()
-    service = FakeService(random.Random(args.seed), 0.0)  # it fails only by being down
+    # It fails only by being down: --fail-rate is the retry demo's.
+    service = FakeService(random.Random(args.seed), 0.0)
     the_breaker = CircuitBreaker(BREAKER_THRESHOLD, BREAKER_COOLDOWN)
-    client = Client(service, asyncio.Semaphore(args.concurrency), args.timeout, the_breaker)
+    client = Client(service, asyncio.Semaphore(args.concurrency),
+                    args.timeout, the_breaker)
     retryable = (TimeoutError, HTTPError)  # not CircuitOpenError
 
     service_task = asyncio.create_task(outage(service), name="service")
@@ -300,7 +306,8 @@ async def breaker(args):
             await asyncio.sleep(ARRIVAL_GAP)
         names.append(url_name(i, args.urls))
         calls.append(asyncio.create_task(
-            fetch_url(client, args.retries, stats[i], retryable), name=names[-1]))
+            fetch_url(client, args.retries, stats[i], retryable),
+            name=names[-1]))
     outcomes = await asyncio.gather(*calls, return_exceptions=True)
     await service_task
     figures = report(outcomes, stats, names, service)
