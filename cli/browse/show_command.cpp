@@ -45,7 +45,7 @@ std::string demo_function(std::string_view twin, const std::string& function) {
 /// A demo's code under its words, indented like them. The twins keep these functions within 76
 /// columns; a terminal narrower than that cuts a line, marked, rather than break Python's
 /// indentation (the whole program is a `show N --code` away).
-std::string listing(const std::string& text, const Terminal& term) {
+std::string code_block(const std::string& text, const Terminal& term) {
     std::string out;
     const std::string pad(3, ' ');
     std::size_t start = 0;
@@ -142,7 +142,7 @@ int show_command(int number, Listing listing, bool json, const Terminal& term) {
                    term.paint(fmt::format("{}. {} — {}", i + 1, spec.id, t->title), Style::Bold));
         fmt::print("{}\n", wrap_paragraphs(words.explain, term.width, 3));
         const std::string code = demo_function(twin, lessons::twin_function(spec.id));
-        if (!code.empty()) fmt::print("{}\n", listing(code, term));
+        if (!code.empty()) fmt::print("{}\n", code_block(code, term));
         if (!words.takeaway.empty())
             fmt::print("{}\n", wrap_paragraphs(words.takeaway, term.width, 3));
     }
