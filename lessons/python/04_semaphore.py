@@ -83,9 +83,9 @@ async def lock(args):
     print(f"without a lock: counter = {racy.value}, expected {args.tasks}")
 
     safe = Counter()
-    the_lock = asyncio.Lock()
-    locked = [asyncio.create_task(
-                  add_one_locked(f"safe{i}", safe, the_lock), name=f"safe{i}")
+    lock = asyncio.Lock()
+    locked = [asyncio.create_task(add_one_locked(f"safe{i}", safe, lock),
+                                  name=f"safe{i}")
               for i in range(args.tasks)]
     await asyncio.gather(*locked)
     print(f"with a lock: counter = {safe.value}, expected {args.tasks}")
