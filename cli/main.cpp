@@ -228,8 +228,7 @@ int run_program(int argc, char** argv) {
     show->add_option("N", show_lesson, "lesson number")->required()->check(lesson_number());
     CLI::Option* code_option =
         show->add_option("--code", show_code,
-                         "print the lesson's code: python (the default), its asyncio twin, a "
-                         "program of its own; cpp, the C++ that `run N` executes")
+                         "python (the default): its asyncio twin; cpp: what `run N` runs")
             ->expected(0, 1)
             ->check(code_listing());
     show->add_flag("--json", json, "print JSON");
