@@ -168,12 +168,7 @@ int run_command(const RunArgs& args, const Terminal& term) {
             const lessons::DemoText* words = text.demo(spec.id);
             fmt::print("{}",
                        demo_heading(++shown, total, spec.id, words ? words->title : "", term));
-            // The same demo as the asyncio the learner will write: where to find it.
-            const std::string twin = lessons::twin_file(lesson);
-            fmt::print("{}", watch_line(fmt::format("asyncio twin: async def {}() in {}",
-                                                    lessons::twin_function(spec.id),
-                                                    twin.substr(twin.rfind('/') + 1)),
-                                        term));
+            fmt::print("{}", twin_line(lesson.number, spec.id, term));
             if (words != nullptr) {
                 const std::string explain =
                     lessons::fill_prose(words->explain, lessons::prose_lookup(knobs, lesson));
