@@ -53,6 +53,16 @@ struct ProgressArgs {
     bool json = false;
 };
 
+struct TraceArgs {
+    std::string program;
+    std::vector<std::string> args;  ///< The program's own (its sys.argv[1:]).
+    ClockMode clock = ClockMode::Real;
+    bool json = false;
+    std::optional<std::string> trace_file;
+    double timeout_s = 60;
+    std::uint64_t memory_mb = 2048;
+};
+
 int list_command(const Terminal& term, bool json);
 int run_command(const RunArgs& args, const Terminal& term);
 /// What `show` prints: the lesson's words (with each demo's asyncio code), or one listing.
@@ -62,6 +72,9 @@ int quiz_command(const QuizArgs& args, const Terminal& term);
 int progress_command(const ProgressArgs& args, const Terminal& term);
 /// `view FILE`: redraws a saved `run --json` document; `-` reads standard input.
 int view_command(const std::string& file, const Terminal& term);
+
+/// `trace PROG [ARGS]`: the learner's own asyncio program, recorded and drawn like a lesson.
+int trace_command(const TraceArgs& args, const Terminal& term);
 
 /// Lesson `number`, or UsageError naming the valid ones.
 const lessons::Lesson& require_lesson(int number);

@@ -160,6 +160,27 @@ std::optional<std::string> option_without_value(const CLI::App& app, int argc, c
     return std::nullopt;
 }
 
+/// For `trace`: how many words of argv CLI11 parses (up to PROG), the rest put in `program_args`.
+int split_program_args(const CLI::App& trace, int argc, char** argv,
+                       std::vector<std::string>& program_args) {
+    int i = 1;
+    // Global options may come before the command.
+    while (i < argc && std::string_view(argv[i]).starts_with("-")) ++i;
+    if (i >= argc || std::string_view(argv[i]) != trace.get_name()) return argc;
+    for (++i; i < argc; ++i) {
+        const std::string_view word = argv[i];
+        if (word == "--") return i;  // CLI11 takes what follows as positionals
+        if (!word.starts_with("-")) break;
+        const CLI::Option* option = trace.get_option_no_throw(std::string(word));
+        if (option != nullptr && option->get_items_expected_min() > 0 &&
+            word.find('=') == std::string_view::npos)
+            ++i;  // its value
+    }
+    if (i >= argc) return argc;
+    for (int j = i + 1; j < argc; ++j) program_args.emplace_back(argv[j]);
+    return i + 1;
+}
+
 int run_program(int argc, char** argv) {
     CLI::App app{
         "asynclab — learn async concurrency (the ideas behind Python's asyncio) by running it.\n"
@@ -286,7 +307,40 @@ int run_program(int argc, char** argv) {
         ->required()
         ->type_name("FILE|-");
     view->add_flag("--no-color", no_color, "never use colour");
-    for (CLI::App* sub : {list, run, show, quiz, progress, view}) sub->fallthrough();
+
+    TraceArgs trace_args;
+    CLI::App* trace = app.add_subcommand(
+        "trace", "run your own asyncio program and see it as a lesson: live output, timeline");
+    trace->add_option("PROG", trace_args.program, "the program (a .py file)")
+        ->required()
+        ->type_name("PROG.py");
+    trace
+        ->add_option("--clock", trace_args.clock,
+                     "real: the program runs in real time; virtual: instant, exact times")
+        ->transform(clock_name())
+        ->type_name("CLOCK")
+        ->default_str("real");
+    trace->add_flag("--json", trace_args.json, "print one JSON document (as run --json) instead");
+    trace
+        ->add_option("--trace", trace_args.trace_file,
+                     "also write a Chrome trace (open in Perfetto)")
+        ->type_name("FILE");
+    trace
+        ->add_option("--timeout", trace_args.timeout_s,
+                     "stop the program after this many seconds of wall-clock time")
+        ->check(CLI::Range(0.1, 86400.0))
+        ->type_name("S")
+        ->default_str("60");
+    trace->add_option("--memory", trace_args.memory_mb, "the program's memory limit, in MB")
+        ->check(CLI::Range(64, 1 << 20))
+        ->type_name("MB")
+        ->default_str("2048");
+    trace->add_flag("--no-color", no_color, "never use colour");
+    trace->footer(
+        "asynclab's options come before PROG; everything after it is the program's own.\n"
+        "Needs python3 (3.9 or newer) on PATH. Exit: 0 when the program ended well, 1 when it\n"
+        "failed, hung or ran out of time, 130 on Ctrl-C.");
+    for (CLI::App* sub : {list, run, show, quiz, progress, view, trace}) sub->fallthrough();
 
     // Hidden (no group): the build writes the installed completion scripts with it.
     std::string completions_shell;
@@ -303,6 +357,9 @@ int run_program(int argc, char** argv) {
         if (std::ferror(stdout)) output_failed(errno);
         return code;
     };
+    // Everything after PROG is the program's own (`trace prog.py --n 5` passes --n 5 on): CLI11
+    // is shown only the words up to PROG.
+    argc = split_program_args(*trace, argc, argv, trace_args.args);
     if (const std::optional<std::string> missing = option_without_value(app, argc, argv))
         return usage_error(*missing, "");
     try {
@@ -318,11 +375,10 @@ int run_program(int argc, char** argv) {
         if (parsed.empty()) {
             const std::string first = argc > 1 ? argv[1] : "";
             if (!first.empty() && first[0] != '-') {
-                return usage_error(
-                    fmt::format(
-                        "unknown command '{}'; commands are list, run, show, quiz, progress, view",
-                        shown(first)),
-                    "");
+                return usage_error(fmt::format("unknown command '{}'; commands are list, run, "
+                                               "show, quiz, progress, view, trace",
+                                               shown(first)),
+                                   "");
             }
             return usage_error(one_line(e.what()), " (see `asynclab --help`)");
         }
@@ -331,7 +387,7 @@ int run_program(int argc, char** argv) {
     }
 
     // Only `run` reports an interruption; the others end by the signal, as a program does.
-    if (!*run) release_stop_signals();
+    if (!*run && !*trace) release_stop_signals();
     try {
         const Terminal term = Terminal::detect(1, no_color);
         if (*list || app.get_subcommands().empty()) return list_command(term, json);
@@ -346,6 +402,7 @@ int run_program(int argc, char** argv) {
         if (*progress) return progress_command(progress_args, term);
         if (*completions) return completions_command(app, completions_shell);
         if (*view) return view_command(view_file, term);
+        if (*trace) return trace_command(trace_args, term);
     } catch (const UsageError& e) {
         return usage_error(e.what(), "");
     } catch (const lessons::TextError& e) {

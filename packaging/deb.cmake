@@ -21,6 +21,6 @@ set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 set(CPACK_DEBIAN_PACKAGE_SECTION education)
 set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
-# Once `trace`/`check` (which run Python) exist, uncomment:
-# set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "python3 (>= 3.9)")
+# `trace` (and later `check`) runs the learner's Python; every other command works without it.
+set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "python3 (>= 3.9)")
 include(CPack)

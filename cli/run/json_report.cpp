@@ -5,8 +5,6 @@
 #include "run/segments.hpp"
 #include "run/value_json.hpp"
 
-#include "run/value_json.hpp"
-
 namespace asynclab::cli {
 
 namespace {
@@ -81,28 +79,35 @@ Json event_json(const TraceEvent& e) {
 
 }  // namespace
 
-Json demo_json(const lessons::DemoRun& demo, const lessons::LessonText& text) {
-    const lessons::DemoText* words = text.demo(demo.spec->id);
-    const TraceReading reading = read_trace(demo.trace, demo.duration);
+Json demo_json(std::string_view id, std::string_view title, Duration duration, bool interrupted,
+               const std::optional<std::string>& error, const Trace& trace,
+               const lessons::Metrics& metrics) {
+    const TraceReading reading = read_trace(trace, duration);
     Json events = Json::array();
     Json output = Json::array();
     // In the order recorded, which is the order the live lines were printed in: a pool job's
     // start, stamped with the time its thread took it, may come after later events.
-    for (const TraceEvent& e : demo.trace.events()) {
+    for (const TraceEvent& e : trace.events()) {
         events.push_back(event_json(e));
         if (e.type == EventType::Log && e.name == channel::output) {
             output.push_back({{"t_s", to_secs(e.t)}, {"task", task_id(e.task)}, {"text", e.text}});
         }
     }
-    return {{"id", demo.spec->id},
-            {"title", words != nullptr ? words->title : demo.spec->id},
-            {"duration_s", to_secs(demo.duration)},
-            {"interrupted", demo.interrupted},
-            {"error", demo.error ? Json(*demo.error) : Json(nullptr)},
+    return {{"id", id},
+            {"title", title},
+            {"duration_s", to_secs(duration)},
+            {"interrupted", interrupted},
+            {"error", error ? Json(*error) : Json(nullptr)},
             {"tasks", tasks_json(reading)},
             {"events", std::move(events)},
             {"output", std::move(output)},
-            {"metrics", metrics_json(demo.metrics)}};
+            {"metrics", metrics_json(metrics)}};
+}
+
+Json demo_json(const lessons::DemoRun& demo, const lessons::LessonText& text) {
+    const lessons::DemoText* words = text.demo(demo.spec->id);
+    return demo_json(demo.spec->id, words != nullptr ? words->title : demo.spec->id, demo.duration,
+                     demo.interrupted, demo.error, demo.trace, demo.metrics);
 }
 
 Json json_report(const lessons::LessonRun& run, const lessons::LessonText& text) {

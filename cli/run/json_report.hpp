@@ -5,6 +5,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include <optional>
+#include <string>
+#include <string_view>
+
 #include "asynclab/lessons/run.hpp"
 #include "asynclab/lessons/text.hpp"
 
@@ -14,6 +18,11 @@ namespace asynclab::cli {
 inline constexpr int report_schema = 1;
 
 nlohmann::ordered_json json_report(const lessons::LessonRun& run, const lessons::LessonText& text);
+
+/// One demo's part of the report, from its parts (`trace --json` has no lesson to name it).
+nlohmann::ordered_json demo_json(std::string_view id, std::string_view title, Duration duration,
+                                 bool interrupted, const std::optional<std::string>& error,
+                                 const Trace& trace, const lessons::Metrics& metrics);
 
 /// One demo's part of the report.
 nlohmann::ordered_json demo_json(const lessons::DemoRun& demo, const lessons::LessonText& text);

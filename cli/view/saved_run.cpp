@@ -143,6 +143,7 @@ SavedDemo read_demo(const Field& f) {
     if (!metrics.json().is_object()) throw DocumentError("demo metrics should be an object");
     for (const auto& [name, value] : metrics.json().items())
         demo.metrics.emplace_back(name, value_from_json(value));
+    demo.json = f.json();
     return demo;
 }
 
@@ -181,6 +182,7 @@ SavedRun read_saved_run(std::string_view text) {
     SavedRun run;
     run.lesson = static_cast<int>(root.at("lesson").at("number").integer());
     run.title = root.at("lesson").at("title").text();
+    if (json["lesson"].contains("slug")) run.slug = root.at("lesson").at("slug").text();
     run.demos_chosen = static_cast<int>(root.at("demos_chosen").integer());
     for (const Field& demo : root.at("demos").items()) run.demos.push_back(read_demo(demo));
     return run;

@@ -30,10 +30,12 @@ struct SavedDemo {
     std::optional<std::string> error;
     Trace trace;
     lessons::Metrics metrics;
+    nlohmann::ordered_json json;  ///< The demo as saved (a trace's findings are read from it).
 };
 
 struct SavedRun {
     int lesson = 0;
+    std::string slug;  ///< "trace" for a document `asynclab trace --json` wrote.
     std::string title;
     int demos_chosen = 0;  ///< The demos the run meant to show (more than it saved if cut short).
     std::vector<SavedDemo> demos;

@@ -10,6 +10,7 @@
 
 #include "commands.hpp"
 #include "run/demo_page.hpp"
+#include "trace/trace_page.hpp"
 #include "view/saved_run.hpp"
 
 namespace asynclab::cli {
@@ -37,6 +38,23 @@ int view_command(const std::string& file, const Terminal& term) {
         run = read_saved_run(read_all(file));
     } catch (const DocumentError& e) {
         throw UsageError(fmt::format("{}: {}", name, e.what()));
+    }
+    if (run.slug == "trace" && run.demos.size() == 1) {
+        // A saved `trace --json`: drawn as `trace` drew it.
+        SavedDemo& demo = run.demos.front();
+        Recording r;
+        try {
+            read_trace_extras(demo.json, r);
+        } catch (const nlohmann::json::exception& e) {
+            throw UsageError(fmt::format("{}: not a saved trace: {}", name, e.what()));
+        }
+        r.trace = std::move(demo.trace);
+        r.end = demo.duration;
+        std::string out = trace_heading(run.title, term);
+        for (const TraceEvent& e : r.trace.events()) out += live_line(e, r.trace, term);
+        out += trace_result(r, term);
+        fmt::print("{}", out);
+        return exit_ok;
     }
     std::string out = lesson_heading(run.lesson, run.title, term);
     int shown = 0;

@@ -1,0 +1,35 @@
+#pragma once
+// What `asynclab trace` shows beyond a lesson's page — its heading, how the program ended, the
+// mistakes it made and a hang's wait-for chain — and the JSON of all that, so that `asynclab view`
+// redraws a saved trace as `trace` printed it.
+
+#include <nlohmann/json.hpp>
+
+#include <string>
+#include <string_view>
+
+#include "terminal/terminal.hpp"
+#include "trace/recording.hpp"
+
+namespace asynclab::cli {
+
+/// "Trace · prog.py", then a blank line.
+[[nodiscard]] std::string trace_heading(std::string_view program, const Terminal& term);
+
+/// What follows the live lines: the timeline and figures (when any task ran), then the ending.
+[[nodiscard]] std::string trace_result(const Recording& r, const Terminal& term);
+
+/// After the timeline and figures: how it ended, each mistake with its file:line and the lesson
+/// that covers it, and for a hang each stuck task, what it waits on and who could release it.
+[[nodiscard]] std::string trace_ending(const Recording& r, const Terminal& term);
+
+/// The document `trace --json` prints: `run --json`'s schema, one demo ("program").
+[[nodiscard]] nlohmann::ordered_json trace_json(const Recording& r, std::string_view program,
+                                                const std::vector<std::string>& args,
+                                                ClockMode clock);
+
+/// The demo's fields only a trace has ("outcome", "findings", "stuck"...), read back into `r`
+/// (its trace and end are the caller's). Throws nlohmann's errors on a bad document.
+void read_trace_extras(const nlohmann::ordered_json& demo, Recording& r);
+
+}  // namespace asynclab::cli

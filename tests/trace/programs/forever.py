@@ -1,0 +1,9 @@
+import asyncio
+
+
+async def main():
+    print("ready")
+    await asyncio.sleep(3600)
+
+
+asyncio.run(main())
