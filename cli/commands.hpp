@@ -65,7 +65,9 @@ struct TraceArgs {
 
 int list_command(const Terminal& term, bool json);
 int run_command(const RunArgs& args, const Terminal& term);
-int show_command(int lesson, bool code, bool json, const Terminal& term);
+/// What `show` prints: the lesson's words (with each demo's asyncio code), or one listing.
+enum class Listing { None, Python, Cpp };
+int show_command(int lesson, Listing listing, bool json, const Terminal& term);
 int quiz_command(const QuizArgs& args, const Terminal& term);
 int progress_command(const ProgressArgs& args, const Terminal& term);
 /// `view FILE`: redraws a saved `run --json` document; `-` reads standard input.

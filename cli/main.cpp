@@ -106,6 +106,17 @@ CLI::Validator clock_name() {
         "{real,virtual}");
 }
 
+/// --code's listings: the lesson's asyncio twin (what a learner will write) or the engine's C++.
+/// No value (`show 3 --code`) is python.
+CLI::Validator code_listing() {
+    return CLI::Validator(
+        [](const std::string& v) {
+            if (v.empty() || v == "python" || v == "cpp") return std::string();
+            return say("main.bad_listing", fmt::arg("value", shown(v)));
+        },
+        "{python,cpp}");
+}
+
 CLI::Validator seed_value() {
     return CLI::Validator(
         [](const std::string& v) {
@@ -269,12 +280,14 @@ int run_program(int argc, char** argv) {
     run->footer(tr("main.help.run_footer") + "\n\n" + run->get_footer());
 
     int show_lesson = 0;
-    bool show_code = false;
+    std::string show_code;
     CLI::App* show = app.add_subcommand("show", tr("main.help.show"));
-    show->add_option("N", show_lesson, tr("main.help.lesson_number"))
-        ->required()
-        ->check(lesson_number());
-    show->add_flag("--code", show_code, tr("main.help.code"));
+    show->add_option("N", show_lesson, tr("main.help.lesson_number"))->required()->check(lesson_number());
+    CLI::Option* code_option =
+        show->add_option("--code", show_code,
+                         tr("main.help.code"))
+            ->expected(0, 1)
+            ->check(code_listing());
     show->add_flag("--json", json, tr("main.help.json"));
     show->add_flag("--no-color", no_color, tr("main.help.no_color"));
 
@@ -395,7 +408,12 @@ int run_program(int argc, char** argv) {
         const Terminal term = Terminal::detect(1, no_color);
         if (*list || app.get_subcommands().empty()) return list_command(term, json);
         if (*run) return run_command(run_args, term);
-        if (*show) return show_command(show_lesson, show_code, json, term);
+        if (*show) {
+            const Listing listing = code_option->count() == 0 ? Listing::None
+                                    : show_code == "cpp"      ? Listing::Cpp
+                                                              : Listing::Python;
+            return show_command(show_lesson, listing, json, term);
+        }
         if (*quiz) return quiz_command(quiz_args, term);
         if (*progress) return progress_command(progress_args, term);
         if (*completions) return completions_command(app, completions_shell);

@@ -6,6 +6,7 @@
 #include <sstream>
 #include <vector>
 
+#include "asynclab/lessons/embedded.hpp"
 #include "run/summary.hpp"
 #include "run/timeline.hpp"
 #include "terminal/text.hpp"
@@ -64,6 +65,15 @@ std::string demo_heading(int shown, int total, std::string_view id, std::string_
     const std::string heading =
         fmt::format("{} {}/{} {} · {} {}", rule, shown, total, id, title, rule);
     return paint_lines(fit_lines(heading, term.width, term.unicode), "", 0, Style::Heading, term);
+}
+
+std::string twin_line(int lesson, std::string_view demo_id, const Terminal& term) {
+    const lessons::Lesson* found = lessons::find_lesson(lesson);
+    if (found == nullptr) return "";
+    const std::string twin = lessons::twin_file(*found);
+    return watch_line(say("run.twin_line", fmt::arg("function", lessons::twin_function(demo_id)),
+                          fmt::arg("file", twin.substr(twin.rfind('/') + 1))),
+                      term);
 }
 
 std::string watch_line(std::string_view text, const Terminal& term) {

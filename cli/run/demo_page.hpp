@@ -24,6 +24,10 @@ namespace asynclab::cli {
 [[nodiscard]] std::string demo_heading(int shown, int total, std::string_view id,
                                        std::string_view title, const Terminal& term);
 
+/// "  asyncio twin: async def backpressure() in 03_queue.py", dimmed: where the demo is written
+/// as the asyncio the learner will write. "" for a lesson this build does not have.
+[[nodiscard]] std::string twin_line(int lesson, std::string_view demo_id, const Terminal& term);
+
 /// "  Watch for: …", dimmed: the demo's watch line, cut to the terminal's width.
 [[nodiscard]] std::string watch_line(std::string_view text, const Terminal& term);
 

@@ -12,6 +12,7 @@
 #include <cstdio>
 #include <fstream>
 
+#include "asynclab/lessons/embedded.hpp"
 #include "asynclab/lessons/prose_lookup.hpp"
 #include "asynclab/lessons/run.hpp"
 #include "asynclab/lessons/text.hpp"
@@ -166,6 +167,7 @@ int run_command(const RunArgs& args, const Terminal& term) {
             const lessons::DemoText* words = text.demo(spec.id);
             fmt::print("{}",
                        demo_heading(++shown, total, spec.id, words ? words->title : "", term));
+            fmt::print("{}", twin_line(lesson.number, spec.id, term));
             if (words != nullptr) {
                 const std::string explain =
                     lessons::fill_prose(words->explain, lessons::prose_lookup(knobs, lesson));

@@ -15,7 +15,7 @@ How it records, on Python 3.9 to 3.13, with asyncio's own loop and tasks:
   innermost frame that is one of asyncio's primitives (Queue.get, Lock.acquire, sleep, wait_for...)
   names the wait; a Task or a gather's future yielded directly says so by its type.
 - `--clock virtual`: the loop's selector never sleeps; asked to wait for the next timer it moves the
-  clock to it (as tests/oracle/virtual_asyncio.py does). Timers due at one instant fire in the order
+  clock to it (as tests/twins/virtual_asyncio.py does). Timers due at one instant fire in the order
   they were set. time.sleep on the loop moves the clock too, so a blocking call shows as a step
   that held the loop for that long.
 - A hang: the selector is asked to wait with no timer, no file descriptor of the program's, no job

@@ -63,6 +63,7 @@ int view_command(const std::string& file, const Terminal& term) {
     int shown = 0;
     for (const SavedDemo& demo : run.demos) {
         out += demo_heading(++shown, run.demos_chosen, demo.id, demo.title, term);
+        out += twin_line(run.lesson, demo.id, term);
         for (const TraceEvent& e : demo.trace.events()) out += live_line(e, demo.trace, term);
         out += demo_result(read_trace(demo.trace, demo.duration), demo.interrupted, demo.error,
                            demo.metrics, term);

@@ -57,7 +57,8 @@ Task<void> coroutine_vs_task(Demo& demo) {
     co_await yield();  // one loop turn: the spawned task runs now
     demo.metric("coroutine_ran_before_await", coroutine_ran);
     demo.metric("task_ran_without_await", task_ran);
-    print("after one loop turn: coroutine ran = {}, task ran = {}", coroutine_ran, task_ran);
+    print("after one loop turn: coroutine ran = {}, task ran = {}", python_bool(coroutine_ran),
+          python_bool(task_ran));
     co_await std::move(coroutine);  // only awaiting runs it — inside this task
     co_await task;
 }

@@ -216,8 +216,20 @@ TEST_CASE("show and show --code") {
         CHECK(words.exit_code == 0);
         CHECK(words.out.find("Figures below are from a run at the default knobs") !=
               std::string::npos);
-        CHECK(!std::regex_search(words.out, placeholder));
+        // The demos' Python code is not prose: its f-strings have braces of their own.
         const json doc = json::parse(run_cli({"show", n, "--json"}).out);
+        std::string prose = words.out;
+        for (const auto& demo : doc["demos"]) {
+            const std::string code = demo["python"].get<std::string>();
+            for (std::size_t at = 0, end = 0; at < code.size(); at = end + 1) {
+                end = std::min(code.find('\n', at), code.size());
+                const std::string line = code.substr(at, end - at);
+                if (line.empty()) continue;
+                for (auto p = prose.find(line); p != std::string::npos; p = prose.find(line))
+                    prose.erase(p, line.size());
+            }
+        }
+        CHECK(!std::regex_search(prose, placeholder));
         for (const auto& demo : doc["demos"]) {
             CHECK(!std::regex_search(demo["explain"].get<std::string>(), placeholder));
             CHECK(!demo["takeaway"].get<std::string>().empty());
@@ -225,9 +237,67 @@ TEST_CASE("show and show --code") {
         }
     }
     CHECK(run_cli({"show", "4"}).out.find("ceil(10 / 3) x 1.000 = 4.000 s") != std::string::npos);
+    const Result cpp = run_cli({"show", "1", "--code", "cpp"});
+    CHECK(cpp.exit_code == 0);
+    CHECK(cpp.out.find("Task<void> concurrent(Demo& demo)") != std::string::npos);
+}
+
+TEST_CASE("show --code is the asyncio twin unless cpp is asked for") {
     const Result code = run_cli({"show", "1", "--code"});
     CHECK(code.exit_code == 0);
-    CHECK(code.out.find("Task<void> concurrent(Demo& demo)") != std::string::npos);
+    CHECK(code.out.find("async def concurrent(args):") != std::string::npos);
+    CHECK(code.out.find("Task<") == std::string::npos);
+    CHECK(run_cli({"show", "1", "--code", "python"}).out == code.out);
+    CHECK(run_cli({"show", "1", "--code=python"}).out == code.out);
+    CHECK(run_cli({"show", "1", "--code", "cpp"}).out != code.out);
+    for (const std::string n : {"1", "2", "3", "4", "5", "6"}) {
+        CAPTURE(n);
+        const json listing = json::parse(run_cli({"show", n, "--code", "--json"}).out);
+        CHECK(listing["file"].get<std::string>().starts_with("lessons/python/0" + n + "_"));
+        CHECK(listing["source"].get<std::string>().find("async def") != std::string::npos);
+        CHECK(json::parse(run_cli({"show", n, "--code", "cpp", "--json"}).out)["file"]
+                  .get<std::string>()
+                  .ends_with(".cpp"));
+    }
+}
+
+TEST_CASE("show N gives each demo's words with its async def, and where the whole twin is") {
+    const Result words = run_cli({"show", "2"});
+    CHECK(words.exit_code == 0);
+    const auto at = [&](const std::string& s) { return words.out.find(s); };
+    // Each demo's function follows its explanation and comes before the next demo's heading.
+    CHECK(at("async def wait_for(args):") != std::string::npos);
+    CHECK(at("1. wait-for") < at("async def wait_for(args):"));
+    CHECK(at("async def wait_for(args):") < at("2. timeout-scope"));
+    CHECK(at("async def swallowed_cancel(args):") > at("4. swallowed-cancel"));
+    // Only the demo's own function: the helpers it calls are in the whole program.
+    CHECK(at("async def slow_job(") == std::string::npos);
+    CHECK(at("asynclab show 2 --code > 02_timeouts.py; python3 02_timeouts.py") !=
+          std::string::npos);
+    const json doc = json::parse(run_cli({"show", "2", "--json"}).out);
+    CHECK(doc["twin"] == "lessons/python/02_timeouts.py");
+    CHECK(doc["demos"][1]["python"].get<std::string>().starts_with("async def timeout_scope("));
+}
+
+TEST_CASE("show --code with a listing that does not exist: one line naming the valid ones") {
+    for (const std::string bad : {"rust", "c++", "Python", "2"}) {
+        CAPTURE(bad);
+        const Result r = run_cli({"show", "1", "--code", bad});
+        CHECK(r.exit_code == 2);
+        CHECK(r.out.empty());
+        CHECK(r.err == "asynclab: --code: '" + bad +
+                           "' is not valid; expected python or cpp (see `asynclab show --help`)\n");
+    }
+}
+
+TEST_CASE("run names each demo's asyncio twin under its heading") {
+    const Result r = run_cli({"run", "2", "--clock", "virtual", "--no-pause"});
+    CHECK(r.exit_code == 0);
+    for (const std::string fn : {"wait_for", "timeout_scope", "cancel", "swallowed_cancel"}) {
+        CAPTURE(fn);
+        CHECK(r.out.find("asyncio twin: async def " + fn + "() in 02_timeouts.py\n") !=
+              std::string::npos);
+    }
 }
 
 TEST_CASE("--trace writes a Chrome trace that names every demo") {

@@ -38,7 +38,11 @@ installed asynclab list >list.txt || fail "asynclab list exited $?"
 grep -q 'queue' list.txt || fail "asynclab list does not name lesson 3, queue: $(cat list.txt)"
 installed asynclab run 1 --clock virtual --json >run.json || fail "asynclab run 1 exited $?"
 grep -q '"slug": "tasks"' run.json || fail "run 1 --json is not lesson 1's report: $(head -c 300 run.json)"
-installed asynclab show 3 --code | grep -q 'lesson_queue' || fail "show 3 --code lacks the lesson's source"
+# Into files first: grep -q stops reading at its match, and a listing cut short is exit 1.
+installed asynclab show 3 --code cpp >source.cpp || fail "show 3 --code cpp exited $?"
+grep -q 'lesson_queue' source.cpp || fail "show 3 --code cpp lacks the lesson's source"
+installed asynclab show 3 --code >twin.py || fail "show 3 --code exited $?"
+grep -q 'asyncio.Queue(args.maxsize)' twin.py || fail "show 3 --code lacks the lesson's asyncio twin"
 
 # What the program opens while it runs: nothing under the source (or build) tree. Where ptrace
 # is not allowed (some containers) strace cannot run; say so rather than pass in silence.

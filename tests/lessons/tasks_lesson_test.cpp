@@ -11,7 +11,7 @@ TEST_CASE("lesson 1: a coroutine runs only when awaited; a task without being aw
     CHECK(metrics_json(r)["task_ran_without_await"] == true);
     CHECK(output_of(r) == Strings{"made a coroutine and spawned a task; neither has run yet",
                                   "the spawned task is running",
-                                  "after one loop turn: coroutine ran = false, task ran = true",
+                                  "after one loop turn: coroutine ran = False, task ran = True",
                                   "the awaited coroutine is running"});
 }
 
@@ -45,11 +45,9 @@ TEST_CASE("lesson 2: wait_for cancels the slow job, which cleans up before the c
     CHECK(r.duration == secs(0.05));
     CHECK(metrics_json(r)["timed_out"] == true);
     CHECK(metrics_json(r)["job_state"] == "cancelled");
-    CHECK(
-        output_of(r) ==
-        Strings{
-            "job: working for 10 s", "job: cancelled — closing the connection",
-            "caller: TimeoutError (timed out after 0.05 s); the job has already cleaned up: true"});
+    CHECK(output_of(r) == Strings{"job: working for 10 s",
+                                  "job: cancelled — closing the connection",
+                                  "caller: TimeoutError; the job has already cleaned up: True"});
     auto quick = run_demo(2, "wait-for", {{"work", "0.01"}});
     CHECK(quick.duration == secs(0.01));
     CHECK(metrics_json(quick)["timed_out"] == false);

@@ -71,6 +71,11 @@ struct Lesson {
     [[nodiscard]] const KnobSpec* knob(std::string_view name) const { return knobs().find(name); }
 };
 
+/// A bool as Python prints it: a live line is the line the lesson's asyncio twin prints.
+constexpr const char* python_bool(bool b) {
+    return b ? "True" : "False";
+}
+
 /// The knobs of `lesson` from what the learner gave (name -> text): the one place they are
 /// checked. Throws KnobError naming the knob (an unknown one with the lesson's list of knobs).
 Knobs parse_knobs(const Lesson& lesson, const std::map<std::string, std::string>& given);
