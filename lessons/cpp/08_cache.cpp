@@ -8,6 +8,7 @@
 // i (a task named r<i>) asks for key k<i mod --keys>.
 
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -36,6 +37,7 @@ struct Counts {
     int expired = 0;
     int served = 0;
     int failed_requests = 0;
+    int retries = 0;  ///< fetches of a key whose last fetch failed
 };
 
 /// A cache of the fake service's values. `single_flight`: a miss awaits the fetch already in
@@ -55,7 +57,7 @@ class Cache {
         if (auto it = entries_.find(key); it != entries_.end()) {
             if (now < it->second.stored_at + ttl_) {
                 ++counts.hits;
-                print("{} {}: hit, {}", who, key, it->second.value);
+                print("{} {}: hit", who, key);
                 co_return it->second.value;
             }
             ++counts.expired;
@@ -104,6 +106,7 @@ class Cache {
     /// Only a value is kept; whatever the outcome, the key is no longer in flight.
     Task<std::string> fetch(std::string key) {
         const int n = ++counts.fetches;
+        if (failed_keys_.erase(key) > 0) ++counts.retries;
         const bool fails = Loop::current().random().chance(fail_rate_);
         try {
             co_await sleep(fetch_time_);
@@ -114,6 +117,7 @@ class Cache {
         in_flight_.erase(key);
         if (fails) {
             ++counts.failed_fetches;
+            failed_keys_.insert(key);
             print("fetch {} failed", key);
             throw ConnectionError(fmt::format("fetch {} #{} failed", key, n));
         }
@@ -130,6 +134,7 @@ class Cache {
     std::map<std::string, Entry> entries_;
     std::map<std::string, TaskHandle<std::string>> in_flight_;
     std::vector<TaskHandle<std::string>> flights_;
+    std::set<std::string> failed_keys_;
 };
 
 /// One request: asks the cache and reports what it got, or its failure.
@@ -213,6 +218,7 @@ Task<void> failure(Demo& demo) {
     co_await cache.settle();
     report(demo, cache.counts);
     demo.metric("failed_fetches", cache.counts.failed_fetches);
+    demo.metric("retries", cache.counts.retries);
     demo.metric("fetched_by", cache.fetched_by);
     demo.metric("failed_requests", cache.counts.failed_requests);
 }

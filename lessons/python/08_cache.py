@@ -70,7 +70,7 @@ class Cache:
         if key in self.entries:
             value, stored_at = self.entries[key]
             if now < stored_at + self.ttl:
-                print(f"{who} {key}: hit, {value}")
+                print(f"{who} {key}: hit")
                 return value
             del self.entries[key]
             print(f"{who} {key}: expired")
@@ -183,11 +183,11 @@ def number(name, text, lo, hi, unit, whole=False):
 
 def parse_knobs(argv=None):
     p = argparse.ArgumentParser(description="Lesson 8 (cache) as plain asyncio")
-    p.add_argument("--requests", default="10", help="how many requests (r0, r1...)")
+    p.add_argument("--requests", default="12", help="how many requests (r0, r1...)")
     p.add_argument("--keys", default="1", help="how many different keys they ask for")
     p.add_argument("--fetch", default="0.1", help="how long the slow service takes to answer")
     p.add_argument("--ttl", default="0.1", help="how long a cached value stays fresh")
-    p.add_argument("--fail-rate", default="0.3", help="the chance a fetch fails (in the failure demo)")
+    p.add_argument("--fail-rate", default="0.7", help="the chance a fetch fails (in the failure demo)")
     p.add_argument("--demo", action="append", choices=DEMOS, help="run only this demo (repeatable)")
     p.add_argument("--seed", type=int, default=42, help="seeds the fetches' failures")
     a = p.parse_args(argv)
