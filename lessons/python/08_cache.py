@@ -1,89 +1,69 @@
-"""Lesson 8 (cache) as plain asyncio: the twin of lessons/cpp/08_cache.cpp.
+"""Lesson 8 — cache: a crowd on a cold key, and a single-flight cache that holds up.
 
-Request i is a task named r<i> asking for key k<i mod --keys>; a shared fetch is a task named
-"fetch k<j>". The same tasks in the same order, printing the same lines. A fetch's failure is
-drawn from the same generator the engine uses (std::mt19937_64, seeded with --seed), so a seed
-fails the same fetches here as in `asynclab run 8 --seed S`.
+The asyncio twin of `asynclab run 8`: request i is a task named r<i> asking for key
+k<i mod --keys>; a shared fetch is a task named "fetch k<j>". The same tasks in the same order,
+printing the same lines. Each demo runs in a fresh asyncio.run() and returns its figures. Whether
+a fetch fails is drawn from random.Random(--seed): the same kind of run as the engine's, not the
+same numbers (the engine draws from std::mt19937_64).
 
-    python3 08_cache.py --demo single-flight --requests 10 --keys 1 --fetch 0.1
+    python3 08_cache.py [--demo ID] [--requests 12] [--keys 1] [--fetch 0.1] [--ttl 0.1]
+                        [--fail-rate 0.7] [--seed 42]
 """
 
 import argparse
 import asyncio
+import math
+import random
 import sys
 
-DEMOS = ["naive", "single-flight", "ttl", "failure", "cancel-one"]
-
 ARRIVAL_GAP = 0.03  # in the ttl and failure demos a request arrives this often
-
-
-class Mt19937_64:
-    """std::mt19937_64, and the engine's unit() and chance() on top of it (engine random.hpp)."""
-
-    MASK = (1 << 64) - 1
-
-    def __init__(self, seed):
-        self.mt = [seed & self.MASK]
-        for i in range(1, 312):
-            prev = self.mt[-1]
-            self.mt.append((6364136223846793005 * (prev ^ (prev >> 62)) + i) & self.MASK)
-        self.index = 312
-
-    def next(self):
-        if self.index >= 312:
-            for i in range(312):
-                x = (self.mt[i] & 0xFFFFFFFF80000000) | (self.mt[(i + 1) % 312] & 0x7FFFFFFF)
-                xa = x >> 1
-                if x & 1:
-                    xa ^= 0xB5026F5AA96619E9
-                self.mt[i] = self.mt[(i + 156) % 312] ^ xa
-            self.index = 0
-        y = self.mt[self.index]
-        self.index += 1
-        y ^= (y >> 29) & 0x5555555555555555
-        y ^= (y << 17) & 0x71D67FFFEDA60000
-        y ^= (y << 37) & 0xFFF7EEE000000000
-        y ^= y >> 43
-        return y & self.MASK
-
-    def chance(self, p):
-        return (self.next() >> 11) * 2.0 ** -53 < p
 
 
 class Cache:
     """single_flight: a miss awaits the fetch in flight for its key instead of starting another.
     flaky: fetches fail with probability --fail-rate (only in the failure demo)."""
 
-    def __init__(self, knobs, single_flight, flaky=False):
-        self.fetch_time = knobs.fetch
-        self.ttl = knobs.ttl
-        self.fail_rate = knobs.fail_rate if flaky else 0.0
+    def __init__(self, args, single_flight, flaky=False):
+        self.fetch_time = args.fetch
+        self.ttl = args.ttl
+        self.fail_rate = args.fail_rate if flaky else 0.0
         self.single_flight = single_flight
-        self.random = knobs.random
+        self.rng = random.Random(args.seed)  # a fresh one per demo, as each run's loop has
         self.entries = {}  # key -> (value, stored_at)
         self.in_flight = {}  # key -> task
         self.flights = []  # every fetch task started
-        self.fetches = 0
+        self.failed_keys = set()
+        self.fetched_by = []  # the requests that started a fetch, in order
+        self.counts = dict(fetches=0, failed_fetches=0, hits=0, shared=0, expired=0, served=0,
+                           failed_requests=0, retries=0)
+
+    def stored(self, key):
+        return key in self.entries
 
     async def get(self, who, key):
         now = asyncio.get_running_loop().time()
         if key in self.entries:
             value, stored_at = self.entries[key]
             if now < stored_at + self.ttl:
+                self.counts["hits"] += 1
                 print(f"{who} {key}: hit")
                 return value
+            self.counts["expired"] += 1
             del self.entries[key]
             print(f"{who} {key}: expired")
         if not self.single_flight:
+            self.fetched_by.append(who)
             print(f"{who} {key}: miss, fetching")
             return await self.fetch(key)  # in this request's own task
         if key in self.in_flight:
+            self.counts["shared"] += 1
             flight = self.in_flight[key]
             print(f"{who} {key}: miss, joining the fetch in flight")
         else:
             flight = asyncio.create_task(self.fetch(key), name=f"fetch {key}")
             self.in_flight[key] = flight
             self.flights.append(flight)
+            self.fetched_by.append(who)
             print(f"{who} {key}: miss, fetching")
         # shield: cancelling this request must not cancel the fetch the others await.
         return await asyncio.shield(flight)
@@ -94,14 +74,19 @@ class Cache:
             await asyncio.wait(self.flights)
 
     async def fetch(self, key):
-        self.fetches += 1
-        n = self.fetches
-        fails = self.random.chance(self.fail_rate)
+        self.counts["fetches"] += 1
+        n = self.counts["fetches"]
+        if key in self.failed_keys:
+            self.failed_keys.discard(key)
+            self.counts["retries"] += 1
+        fails = self.rng.random() < self.fail_rate
         try:
             await asyncio.sleep(self.fetch_time)
         finally:
             self.in_flight.pop(key, None)
         if fails:
+            self.counts["failed_fetches"] += 1
+            self.failed_keys.add(key)
             print(f"fetch {key} failed")
             raise ConnectionError(f"fetch {key} #{n} failed")
         value = f"{key}#{n}"
@@ -113,98 +98,144 @@ class Cache:
 async def request(cache, who, key):
     try:
         value = await cache.get(who, key)
+        cache.counts["served"] += 1
         print(f"{who} {key}: got {value}")
     except Exception as e:  # not CancelledError: a cancelled request stays cancelled
+        cache.counts["failed_requests"] += 1
         print(f"{who} {key}: failed: {e}")
 
 
-async def crowd(knobs, cache, gap):
+async def crowd(args, cache, gap):
+    """Starts every request, request i after gap x i."""
     tasks = []
-    for i in range(knobs.requests):
+    for i in range(args.requests):
         if i > 0 and gap > 0:
             await asyncio.sleep(gap)
         who = f"r{i}"
-        tasks.append(asyncio.create_task(request(cache, who, f"k{i % knobs.keys}"), name=who))
+        tasks.append(asyncio.create_task(request(cache, who, f"k{i % args.keys}"), name=who))
     return tasks
 
 
-async def naive(knobs):
-    cache = Cache(knobs, False)
-    await asyncio.wait(await crowd(knobs, cache, 0))
+def report(cache, start):
+    c = cache.counts
+    return {"fetches": c["fetches"], "hits": c["hits"], "shared": c["shared"],
+            "served": c["served"], "makespan_s": asyncio.get_running_loop().time() - start}
+
+
+def states_of(tasks):
+    return {t.get_name(): "cancelled" if t.cancelled()
+            else "failed" if t.exception() is not None else "completed" for t in tasks}
+
+
+async def naive(args):
+    """Every request misses at once, and every one of them fetches."""
+    start = asyncio.get_running_loop().time()
+    cache = Cache(args, False)
+    await asyncio.wait(await crowd(args, cache, 0))
     await cache.settle()
+    return {**report(cache, start), "failed_requests": cache.counts["failed_requests"]}
 
 
-async def single_flight(knobs):
-    cache = Cache(knobs, True)
-    await asyncio.wait(await crowd(knobs, cache, 0))
+async def single_flight(args):
+    """The same crowd through a single-flight cache: one fetch per key."""
+    start = asyncio.get_running_loop().time()
+    cache = Cache(args, True)
+    await asyncio.wait(await crowd(args, cache, 0))
     await cache.settle()
+    return {**report(cache, start), "failed_requests": cache.counts["failed_requests"]}
 
 
-async def ttl(knobs):
-    cache = Cache(knobs, True)
-    await asyncio.wait(await crowd(knobs, cache, ARRIVAL_GAP))
+async def ttl(args):
+    """Requests trickle in; an entry older than --ttl is fetched again."""
+    start = asyncio.get_running_loop().time()
+    cache = Cache(args, True)
+    await asyncio.wait(await crowd(args, cache, ARRIVAL_GAP))
     await cache.settle()
+    return {**report(cache, start), "expired": cache.counts["expired"],
+            "fetched_by": cache.fetched_by, "failed_requests": cache.counts["failed_requests"]}
 
 
-async def failure(knobs):
-    cache = Cache(knobs, True, True)
-    await asyncio.wait(await crowd(knobs, cache, ARRIVAL_GAP))
+async def failure(args):
+    """A failed fetch reaches everyone sharing it and is not kept."""
+    start = asyncio.get_running_loop().time()
+    cache = Cache(args, True, True)
+    await asyncio.wait(await crowd(args, cache, ARRIVAL_GAP))
     await cache.settle()
+    c = cache.counts
+    return {**report(cache, start), "failed_fetches": c["failed_fetches"],
+            "retries": c["retries"], "fetched_by": cache.fetched_by,
+            "failed_requests": c["failed_requests"]}
 
 
-async def cancel_one(knobs):
-    cache = Cache(knobs, True)
-    tasks = await crowd(knobs, cache, 0)
-    await asyncio.sleep(knobs.fetch / 2)
+async def cancel_one(args):
+    """Halfway through, r0 (which started the first fetch) is cancelled; its fetch runs on."""
+    start = asyncio.get_running_loop().time()
+    cache = Cache(args, True)
+    tasks = await crowd(args, cache, 0)
+    await asyncio.sleep(args.fetch / 2)
     if not tasks[0].done():
         print("cancelling r0")
         tasks[0].cancel()
     await asyncio.wait(tasks)
     await cache.settle()
+    return {**report(cache, start), "cancelled": [t.get_name() for t in tasks if t.cancelled()],
+            "k0_stored": cache.stored("k0"), "states": states_of(tasks),
+            "failed_requests": cache.counts["failed_requests"]}
+
+
+DEMOS = {
+    "naive": naive,
+    "single-flight": single_flight,
+    "ttl": ttl,
+    "failure": failure,
+    "cancel-one": cancel_one,
+}
 
 
 # --- knobs: the same names, defaults, ranges and error lines as `asynclab run 8` -------------
 
-def bad(name, text, expected):
-    print(f"--{name}: '{text}' is not valid; expected {expected}", file=sys.stderr)
-    sys.exit(2)
+def number(lo, hi, what, whole=False):
+    """A knob's value, refused in `asynclab run`'s words."""
+    def parse(text):
+        try:
+            v = float(text)
+        except ValueError:
+            v = math.nan
+        if not (math.isfinite(v) and lo <= v <= hi) or (whole and v != int(v)):
+            raise argparse.ArgumentTypeError(f"'{text}' is not valid; expected {what} "
+                                             f"from {lo:g} to {hi:g}")
+        return int(v) if whole else v
+    return parse
 
 
-def number(name, text, lo, hi, unit, whole=False):
-    expected = f"{unit} from {lo:g} to {hi:g}"
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0], exit_on_error=False)
+    parser.add_argument("--demo", action="append", choices=DEMOS, help="run only this demo")
+    parser.add_argument("--seed", type=int, default=42, help="seeds the fetches' failures")
+    parser.add_argument("--requests", type=number(1, 50, "a whole number", whole=True),
+                        default=12, help="how many requests (r0, r1...)")
+    parser.add_argument("--keys", type=number(1, 10, "a whole number", whole=True), default=1,
+                        help="how many different keys they ask for")
+    parser.add_argument("--fetch", type=number(0, 2, "seconds"), default=0.1,
+                        help="how long the slow service takes to answer")
+    parser.add_argument("--ttl", type=number(0, 5, "seconds"), default=0.1,
+                        help="how long a cached value stays fresh")
+    parser.add_argument("--fail-rate", type=number(0, 1, "a fraction"), default=0.7,
+                        help="the chance a fetch fails (in the failure demo)")
     try:
-        v = float(text)
-    except ValueError:
-        bad(name, text, expected)
-    if v != v or not lo <= v <= hi or (whole and v != int(v)):
-        bad(name, text, expected)
-    return int(v) if whole else v
-
-
-def parse_knobs(argv=None):
-    p = argparse.ArgumentParser(description="Lesson 8 (cache) as plain asyncio")
-    p.add_argument("--requests", default="12", help="how many requests (r0, r1...)")
-    p.add_argument("--keys", default="1", help="how many different keys they ask for")
-    p.add_argument("--fetch", default="0.1", help="how long the slow service takes to answer")
-    p.add_argument("--ttl", default="0.1", help="how long a cached value stays fresh")
-    p.add_argument("--fail-rate", default="0.7", help="the chance a fetch fails (in the failure demo)")
-    p.add_argument("--demo", action="append", choices=DEMOS, help="run only this demo (repeatable)")
-    p.add_argument("--seed", type=int, default=42, help="seeds the fetches' failures")
-    a = p.parse_args(argv)
-    a.requests = number("requests", a.requests, 1, 50, "a whole number", whole=True)
-    a.keys = number("keys", a.keys, 1, 10, "a whole number", whole=True)
-    a.fetch = number("fetch", a.fetch, 0, 2, "seconds")
-    a.ttl = number("ttl", a.ttl, 0, 5, "seconds")
-    a.fail_rate = number("fail-rate", a.fail_rate, 0, 1, "a fraction")
-    return a
+        return parser.parse_args(argv)
+    except argparse.ArgumentError as e:
+        print(f"{parser.prog}: {e.argument_name}: {e.message}", file=sys.stderr)
+        sys.exit(2)
 
 
 def main():
-    knobs = parse_knobs()
-    for demo in DEMOS:
-        if knobs.demo is None or demo in knobs.demo:
-            knobs.random = Mt19937_64(knobs.seed)  # a fresh generator per demo, as each run's loop
-            asyncio.run(globals()[demo.replace("-", "_")](knobs))
+    args = parse_args()
+    for demo in args.demo or DEMOS:
+        print(f"--- {demo}")
+        figures = asyncio.run(DEMOS[demo](args))
+        for name, value in figures.items():
+            print(f"    {name} = {value}")
 
 
 if __name__ == "__main__":
