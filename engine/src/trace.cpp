@@ -91,14 +91,15 @@ std::string describe_wait(WaitKind kind, std::string_view name) {
 }
 
 // A traced run of a million tasks records three million events: keep an eye on their size.
-static_assert(sizeof(void*) != 8 || sizeof(TraceEvent) == 64, "TraceEvent grew: count its bytes");
+static_assert(sizeof(void*) != 8 || sizeof(TraceEvent) == 48, "TraceEvent grew: count its bytes");
 
 void Trace::record(TraceEvent event) {
     if (!event.name.empty()) {
         auto known = names_.find(event.name);
         event.name = known != names_.end() ? *known : *names_.emplace(event.name).first;
     }
-    events_.push_back(std::move(event));
+    if (!event.text.empty()) event.text = texts_.emplace_back(event.text);
+    events_.push_back(event);
     if (observer_) observer_(events_.back());
 }
 

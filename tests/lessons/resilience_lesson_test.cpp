@@ -83,13 +83,13 @@ Analysis analyze(const lessons::DemoRun& run) {
         } else if (e.type == EventType::Log && e.name == channel::retry) {
             if (e.text.starts_with("attempt ")) {
                 Attempt next;
-                next.number = std::stoi(e.text.substr(8));
+                next.number = std::stoi(std::string(e.text.substr(8)));
                 next.started = e.t;
                 url.attempts.push_back(next);
                 open_attempt[e.task] = true;
             } else if (e.text.starts_with("backoff ")) {
                 REQUIRE(!url.attempts.empty());
-                url.attempts.back().backoff = secs(secs_of(e.text.substr(8)));
+                url.attempts.back().backoff = secs(secs_of(std::string(e.text.substr(8))));
                 url.attempts.back().backoff_logged = e.t;
             }
         } else if (e.type == EventType::Suspended && e.wait == WaitKind::Sleep &&
