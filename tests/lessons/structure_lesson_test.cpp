@@ -13,7 +13,7 @@ namespace {
 Strings engine_lines(const lessons::DemoRun& run) {
     Strings out;
     for (const auto& e : run.trace.events()) {
-        if (e.type == EventType::Log && e.name == channel::engine) out.push_back(e.text);
+        if (e.type == EventType::Log && e.name == channel::engine) out.emplace_back(e.text);
     }
     return out;
 }
