@@ -11,9 +11,9 @@
 namespace asynclab::lessons {
 
 std::span<const Lesson* const> all_lessons() {
-    static const std::array<const Lesson*, 6> lessons{&lesson_tasks(),    &lesson_timeouts(),
-                                                      &lesson_queue(),    &lesson_semaphore(),
-                                                      &lesson_executor(), &lesson_resilience()};
+    static const std::array lessons{&lesson_tasks(),     &lesson_timeouts(), &lesson_queue(),
+                                    &lesson_semaphore(), &lesson_executor(), &lesson_resilience(),
+                                    &lesson_structure(), &lesson_cache()};
     return lessons;
 }
 

@@ -131,7 +131,7 @@ TEST_CASE("bad usage: exit 2 and one clear line on stderr") {
          "--urls × --retries would make 10000 retries, should every attempt fail"},
         {{"run", "2", "--timeout", "3600", "--work", "3600"},
          "the smaller of --timeout and --work would make 180000 steps"},
-        {{"run", "abc"}, "'abc' is not a lesson number; lessons are 1 to 6"},
+        {{"run", "abc"}, "'abc' is not a lesson number; lessons are 1 to 8"},
         {{"quiz", "1.5"}, "'1.5' is not a lesson number"},
         {{"run", "1", "--seed", "-1"}, "--seed: '-1' is not valid; expected a whole number"},
         {{"run", "1", "--seed", "99999999999999999999"}, "--seed: '99999999999999999999' is"},

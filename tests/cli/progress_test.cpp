@@ -279,7 +279,7 @@ TEST_CASE("progress shows every lesson; --reset --yes erases") {
     CHECK(table.out.find("0 lessons passed, 0 quiz attempts, 1 run") != std::string::npos);
     CHECK(table.out.find("Next: asynclab run 1") != std::string::npos);
     const json j = json::parse(launch({"progress", "--json"}, {home.env()}).out);
-    CHECK(j["lessons"].size() == 6);
+    CHECK(j["lessons"].size() == 8);
     CHECK(j["lessons"][2]["runs"] == 1);
     CHECK(j["next"] == 1);
 

@@ -33,7 +33,7 @@ expect 'asynclab pro' 'progress'
 expect 'asynclab --v' '--version'
 # Lesson numbers listed with their slugs; one that fits is inserted as its number, typed or
 # picked by slug.
-expect 'asynclab run ' '1 -- tasks|2 -- timeouts|3 -- queue|4 -- semaphore|5 -- executor|6 -- resilience'
+expect 'asynclab run ' '1 -- tasks|2 -- timeouts|3 -- queue|4 -- semaphore|5 -- executor|6 -- resilience|7 -- structure|8 -- cache'
 expect 'asynclab run t' '1 -- tasks|2 -- timeouts'
 expect 'asynclab show que' '3'
 expect 'asynclab quiz 5' '5'
@@ -52,7 +52,7 @@ expect 'asynclab run 6 --demo=' 'retry|breaker'
 expect 'asynclab run 1 --clock ' 'real|virtual'
 expect 'asynclab run 1 --clock v' 'virtual'
 expect 'asynclab run 1 --clock=r' 'real'
-expect 'asynclab run --seed 3 ' '1 -- tasks|2 -- timeouts|3 -- queue|4 -- semaphore|5 -- executor|6 -- resilience'
+expect 'asynclab run --seed 3 ' '1 -- tasks|2 -- timeouts|3 -- queue|4 -- semaphore|5 -- executor|6 -- resilience|7 -- structure|8 -- cache'
 expect 'asynclab run 3 --workers 4 --m' '--maxsize'
 # A value the learner picks is not guessed at.
 expect 'asynclab run 3 --workers ' ''

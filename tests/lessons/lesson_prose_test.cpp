@@ -81,6 +81,22 @@ const std::map<int, std::vector<Setting>>& settings() {
           {{"timeout", "0.06"}},  // a tie with the slowest answer
           {{"concurrency", "1"}, {"urls", "8"}},
           {{"retries", "10"}, {"fail-rate", "1"}, {"urls", "3"}}}},
+        {7,
+         {{{"delays", "0.3"}},  // one child: it is the one that fails
+          {{"fail-at", "1"}},   // fails after every sibling ended
+          {{"fail", "5"}},      // past the last child: the last
+          {{"fail-at", "0"}},
+          {{"delays", "0.1,0.1,0.1"}},  // a tie with the failure
+          {{"delays", "0,0"}, {"fail", "1"}},
+          {{"delays", "0.3,0.5,0.2,0.4,0.1"}, {"fail", "4"}}}},
+        {8,
+         {{{"requests", "1"}},
+          {{"keys", "10"}, {"requests", "5"}},  // more keys than requests: nothing shared
+          {{"fetch", "0"}},
+          {{"ttl", "0"}},
+          {{"fail-rate", "1"}},
+          {{"fail-rate", "0"}},
+          {{"requests", "50"}, {"ttl", "5"}}}},
     };
     return all;
 }
@@ -104,6 +120,9 @@ const std::map<int, std::set<std::string>>& fixed_numbers() {
         // a request every 25 ms, the service down from 0.1 to 0.3 s, 3 failures in a row open the
         // breaker, a 0.1 s cooldown.
         {6, {"10", "60", "0.06", "0.02", "2", "25", "0.1", "0.3", "3"}},
+        {7, {}},
+        // 08_cache.cpp: in the ttl and failure demos a request arrives every 0.03 s (arrival_gap).
+        {8, {"0.03"}},
     };
     return all;
 }

@@ -43,6 +43,7 @@ import io
 import json
 import selectors
 import sys
+import weakref
 import time
 import types
 from asyncio import events
@@ -292,7 +293,20 @@ def plain(value):
 def task_end(task):
     if task.cancelled():
         return "cancelled"
-    return "failed" if task.exception() is not None else "completed"
+    # Not task.exception(): that marks the error retrieved, and asyncio would then never report a
+    # failure the demo itself left unretrieved (lesson 7's lost-task).
+    return "failed" if task._exception is not None else "completed"
+
+
+def task_row(task, record):
+    """A task as the engine's JSON lists it; `task` is None once a finished one has gone."""
+    if task is not None:
+        name, state = task.get_name(), task_end(task) if task.done() else "pending"
+    else:
+        name, state = record["name"], record["state"]
+    return {"name": name, "state": state,
+            "start_ns": ns(record["start"] if record["start"] is not None else record["created"]),
+            "end_ns": ns(record["end"]) if record["end"] is not None else None}
 
 
 def run_demo(demo, args):
@@ -319,10 +333,13 @@ def run_demo(demo, args):
         def ended(task):
             if record["end"] is None:
                 record["end"] = loop.time()
+            record["name"], record["state"] = task.get_name(), task_end(task)
 
         task = asyncio.Task(recorded(), loop=loop, context=context)
         task.add_done_callback(ended)
-        tasks.append((task, record))
+        # A weak reference: a task the demo forgets must be free to go, as it is in a plain run
+        # (asyncio reports an exception nobody retrieved only when the task is destroyed).
+        tasks.append((weakref.ref(task), record))
         return task
 
     async def as_main():
@@ -343,11 +360,7 @@ def run_demo(demo, args):
         sys.stdout = stdout
     return {
         "duration_ns": ns(duration),
-        "tasks": [{"name": t.get_name(),
-                   "state": task_end(t) if t.done() else "pending",
-                   "start_ns": ns(r["start"] if r["start"] is not None else r["created"]),
-                   "end_ns": ns(r["end"]) if r["end"] is not None else None}
-                  for t, r in tasks],
+        "tasks": [task_row(ref(), r) for ref, r in tasks],
         "output": lines,
         "metrics": plain(figures),
     }

@@ -14,6 +14,7 @@
 #include "asynclab/queue.hpp"
 #include "asynclab/retry.hpp"
 #include "asynclab/semaphore.hpp"
+#include "asynclab/shield.hpp"
 #include "asynclab/sleep.hpp"
 #include "asynclab/task.hpp"
 #include "asynclab/task_group.hpp"

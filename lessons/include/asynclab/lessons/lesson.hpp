@@ -92,5 +92,7 @@ const Lesson& lesson_queue();
 const Lesson& lesson_semaphore();
 const Lesson& lesson_executor();
 const Lesson& lesson_resilience();
+const Lesson& lesson_structure();
+const Lesson& lesson_cache();
 
 }  // namespace asynclab::lessons
