@@ -170,13 +170,14 @@ int run_program(int argc, char** argv) {
         app.add_subcommand("run", "run lesson N: explanation, live output, timeline, figures");
     run->add_option("N", run_args.lesson, "lesson number")->required()->check(lesson_number());
     run->add_option("--clock", run_args.clock,
-                    "real: durations take real time; virtual: instant, exact times")
+                    "real: played in real time; virtual: at once; the same story either way")
         ->transform(clock_name())
         ->type_name("CLOCK")
         ->default_str("real");
     run->add_option("--speed", run_args.speed,
                     fmt::format("real clock: play every duration X times faster, X from {:g} to "
-                                "{:g} and such that the run takes at most an hour",
+                                "{:g} and such that the run takes at most an hour; every speed "
+                                "tells the virtual clock's story",
                                 min_speed, max_speed))
         ->check(CLI::Validator(
             [](const std::string& v) {
