@@ -79,6 +79,18 @@ Json event_json(const TraceEvent& e) {
     return event;
 }
 
+/// Every counter sample, in the order recorded: what the counter lanes are drawn from.
+Json counters_json(const Trace& trace) {
+    Json counters = Json::array();
+    for (const CounterSample& s : trace.counters()) {
+        counters.push_back({{"t_s", to_secs(s.t)},
+                            {"kind", to_string(s.kind)},
+                            {"name", s.name},
+                            {"value", s.value}});
+    }
+    return counters;
+}
+
 }  // namespace
 
 Json demo_json(const lessons::DemoRun& demo, const lessons::LessonText& text) {
@@ -102,6 +114,7 @@ Json demo_json(const lessons::DemoRun& demo, const lessons::LessonText& text) {
             {"tasks", tasks_json(reading)},
             {"events", std::move(events)},
             {"output", std::move(output)},
+            {"counters", counters_json(demo.trace)},
             {"metrics", metrics_json(demo.metrics)}};
 }
 
