@@ -126,8 +126,8 @@ inline Lines Harness::log(std::string_view ch) const {
 inline Lines counter_lines(const Trace& trace) {
     Lines lines;
     for (const CounterSample& s : trace.counters()) {
-        lines.push_back(fmt::format("{:.3f} {} {} {}", to_secs(s.t), s.name, to_string(s.kind),
-                                    s.value));
+        lines.push_back(
+            fmt::format("{:.3f} {} {} {}", to_secs(s.t), s.name, to_string(s.kind), s.value));
     }
     return lines;
 }

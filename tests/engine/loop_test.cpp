@@ -351,9 +351,9 @@ TEST_CASE("sleep_as: a sleep traced as another kind of wait, with its name") {
         co_await sleep_as(WaitKind::Io, Duration::zero(), "service");  // still a yield
         CHECK(Loop::current().now() == secs(0.07));
     }());
-    CHECK(h.events({EventType::Suspended}) ==
-          Lines{"0.000 main suspended io (service)", "0.050 main suspended backoff before a retry",
-                "0.070 main suspended yield"});
+    CHECK(h.events({EventType::Suspended}) == Lines{"0.000 main suspended io (service)",
+                                                    "0.050 main suspended backoff before a retry",
+                                                    "0.070 main suspended yield"});
 }
 
 namespace {

@@ -203,10 +203,10 @@ TEST_CASE("a traced queue records its depth as a counter, the last value of each
     }());
     // At 0 the queue fills (c takes item 0, main puts item 2); each later instant c takes one and
     // main, let in, puts the next; from 0.4 s nothing more comes.
-    CHECK(counter_lines(h.trace) ==
-          Lines{"0.000 queue queue.depth 2", "0.100 queue queue.depth 2",
-                "0.200 queue queue.depth 2", "0.300 queue queue.depth 2",
-                "0.400 queue queue.depth 1", "0.500 queue queue.depth 0"});
+    CHECK(counter_lines(h.trace) == Lines{"0.000 queue queue.depth 2", "0.100 queue queue.depth 2",
+                                          "0.200 queue queue.depth 2", "0.300 queue queue.depth 2",
+                                          "0.400 queue queue.depth 1",
+                                          "0.500 queue queue.depth 0"});
     // Untraced, nothing is recorded and nothing fails.
     Loop untraced(LoopOptions{.clock = ClockMode::Virtual});
     untraced.run([]() -> Task<void> {

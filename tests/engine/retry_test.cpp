@@ -290,7 +290,8 @@ TEST_CASE("retry: with slots an attempt starts, and is logged, once it holds a p
         h.loop.run([]() -> Task<void> {
             // Two callers, one slot. a fails its first attempt at 0.01 s; during its backoff it
             // holds no permit, so b's first attempt runs then (0.01-0.06 s), and a's second
-            // attempt starts when b gives the slot back at 0.06 s, though its backoff ended at 0.03.
+            // attempt starts when b gives the slot back at 0.06 s, though its backoff ended at
+            // 0.03.
             Semaphore slots(1, "slots");
             Flaky a{.failures = 1, .work = 0.01};
             Flaky b{.work = 0.05};
@@ -303,9 +304,9 @@ TEST_CASE("retry: with slots an attempt starts, and is logged, once it holds a p
             CHECK(co_await tb == 1);
             CHECK(slots.value() == 1);
         }());
-        CHECK(h.log(channel::retry) ==
-              Lines{"0.000 a attempt 1/3", "0.010 a backoff 0.02 s after RuntimeError: failure 1",
-                    "0.010 b attempt 1/3", "0.060 a attempt 2/3"});
+        CHECK(h.log(channel::retry) == Lines{"0.000 a attempt 1/3",
+                                             "0.010 a backoff 0.02 s after RuntimeError: failure 1",
+                                             "0.010 b attempt 1/3", "0.060 a attempt 2/3"});
         // Each wait has its own kind: b waits for the slot, a's backoff is not a plain sleep.
         CHECK(h.events({EventType::Suspended}) ==
               Lines{"0.000 main suspended task a", "0.000 a suspended sleep",
@@ -344,9 +345,9 @@ TEST_CASE("retry: giving up after a single attempt says attempt, not attempts") 
     Harness h;
     h.loop.run([]() -> Task<void> {
         Flaky service{.failures = 100};
-        CHECK_THROWS_AS(co_await retry(RetryPolicy{.max_attempts = 1},
-                                       [&service] { return call(&service); }),
-                        RuntimeError);
+        CHECK_THROWS_AS(
+            co_await retry(RetryPolicy{.max_attempts = 1}, [&service] { return call(&service); }),
+            RuntimeError);
     }());
     CHECK(h.log(channel::retry).back() ==
           "0.000 main gave up after 1 attempt: RuntimeError: failure 1");
