@@ -84,15 +84,9 @@ TraceEvent read_event(const Field& f) {
     e.t = f.at("t_s").seconds();
     e.task = f.at("task").task();
     e.type = f.at("type").one_of(EventType::BreakerChanged);
-    // Names are views: the Trace keeps its own copy of each when the event is recorded, so these
-    // temporaries may go once it is.
     switch (e.type) {
         case EventType::Suspended:
             e.wait = f.at("wait").one_of(WaitKind::Other);
-            break;
-        case EventType::Log:
-        case EventType::Failed:
-            e.text = f.at("detail").text();
             break;
         case EventType::BreakerChanged:
             e.from = f.at("from").one_of(BreakerState::HalfOpen);
@@ -135,9 +129,14 @@ SavedDemo read_demo(const Field& f) {
     }
     for (const Field& ef : f.at("events").items()) {
         TraceEvent e = read_event(ef);
+        // Names and texts are views: the Trace keeps its own copy of each when the event is
+        // recorded, so these strings may go once it is.
         std::string name;
         if (const std::string_view key = name_key(e.type); !key.empty()) name = ef.at(key).text();
         e.name = name;
+        std::string text;
+        if (e.type == EventType::Log || e.type == EventType::Failed) text = ef.at("detail").text();
+        e.text = text;
         demo.trace.record(std::move(e));
     }
     // Added within schema 1: a document written before counters has none.

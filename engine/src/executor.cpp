@@ -69,11 +69,12 @@ Duration scaled(Duration d, double speed) {
 /// without a trace.
 void log(const PoolJob& job, std::string_view what, std::optional<Duration> t = std::nullopt) {
     if (Trace* trace = job.loop->trace()) {
+        const std::string text = fmt::format("job {} {}", job.number, what);
         TraceEvent event;
         event.t = t ? *t : job.loop->now();
         event.task = static_cast<std::uint32_t>(job.task);
         event.type = EventType::Log;
-        event.text = fmt::format("job {} {}", job.number, what);
+        event.text = text;
         event.name = channel::pool;
         trace->record(std::move(event));
     }

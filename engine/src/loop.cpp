@@ -139,14 +139,14 @@ std::uint32_t trace_id(const detail::TaskCore* task) noexcept {
 }
 }  // namespace
 
-void Loop::record(EventType type, std::string text, std::string_view name,
+void Loop::record(EventType type, std::string_view text, std::string_view name,
                   const detail::TaskCore* task) {
     if (options_.trace == nullptr) return;
     TraceEvent event;
     event.t = now();
     event.task = trace_id(task != nullptr ? task : current_);
     event.type = type;
-    event.text = std::move(text);
+    event.text = text;
     event.name = name;
     options_.trace->record(std::move(event));
 }

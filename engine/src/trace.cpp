@@ -109,7 +109,7 @@ std::string describe_wait(WaitKind kind, std::string_view name) {
 }
 
 // A traced run of a million tasks records three million events: keep an eye on their size.
-static_assert(sizeof(void*) != 8 || sizeof(TraceEvent) == 64, "TraceEvent grew: count its bytes");
+static_assert(sizeof(void*) != 8 || sizeof(TraceEvent) == 48, "TraceEvent grew: count its bytes");
 
 std::string_view Trace::intern(std::string_view name) {
     if (name.empty()) return {};
@@ -119,7 +119,8 @@ std::string_view Trace::intern(std::string_view name) {
 
 void Trace::record(TraceEvent event) {
     event.name = intern(event.name);
-    events_.push_back(std::move(event));
+    if (!event.text.empty()) event.text = texts_.emplace_back(event.text);
+    events_.push_back(event);
     if (observer_) observer_(events_.back());
 }
 

@@ -236,7 +236,7 @@ TEST_CASE("a task the run left pending is drawn to the section's end; bad UTF-8 
         event.t = secs(t);
         event.task = 1;
         event.type = type;
-        event.text = std::move(text);
+        event.text = text;
         event.name = channel;
         trace.record(std::move(event));
     };

@@ -86,7 +86,7 @@ inline std::string event_detail(const Trace& trace, const TraceEvent& e) {
         case EventType::BreakerChanged:
             return fmt::format("{} -> {}", to_string(e.from), to_string(e.to));
         default:
-            return e.text;
+            return std::string(e.text);
     }
 }
 

@@ -58,7 +58,7 @@ inline nlohmann::ordered_json metrics_json(const lessons::DemoRun& run) {
 inline std::vector<std::string> output_of(const lessons::DemoRun& run) {
     std::vector<std::string> out;
     for (const auto& e : run.trace.events()) {
-        if (e.type == EventType::Log && e.name == channel::output) out.push_back(e.text);
+        if (e.type == EventType::Log && e.name == channel::output) out.emplace_back(e.text);
     }
     return out;
 }

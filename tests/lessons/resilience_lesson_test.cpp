@@ -90,7 +90,7 @@ Analysis analyze(const lessons::DemoRun& run) {
         } else if (e.type == EventType::Log && e.name == channel::retry) {
             if (e.text.starts_with("attempt ")) {
                 Attempt next;
-                next.number = std::stoi(e.text.substr(8));
+                next.number = std::stoi(std::string(e.text.substr(8)));
                 next.started = e.t;
                 url.attempts.push_back(next);
                 open_attempt[e.task] = true;

@@ -19,7 +19,7 @@ std::map<std::string, std::vector<Duration>> times_of(const lessons::DemoRun& r,
     std::map<std::string, std::vector<Duration>> out;
     for (const auto& e : r.trace.events()) {
         if (e.type != EventType::Log || e.name != channel::output) continue;
-        if (e.text.find(needle) == std::string::npos) continue;
+        if (e.text.find(needle) == std::string_view::npos) continue;
         out[r.trace.task(e.task)->name].push_back(e.t);
     }
     return out;

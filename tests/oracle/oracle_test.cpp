@@ -113,7 +113,7 @@ Observed run_engine(int lesson, const std::string& demo, const KnobMap& knobs) {
     for (const TraceEvent& e : run.trace.events()) {
         if (e.type != EventType::Log || e.name != channel::output) continue;
         const TaskInfo* task = run.trace.task(e.task);
-        seen.lines.push_back(Line{e.t.count(), task != nullptr ? task->name : "?", e.text});
+        seen.lines.push_back(Line{e.t.count(), task != nullptr ? task->name : "?", std::string(e.text)});
     }
     seen.duration_ns = run.duration.count();
     seen.metrics = nlohmann::json::parse(testing::metrics_json(run).dump());

@@ -112,7 +112,7 @@ class Loop {
 
     /// Records an event for `task` (nullptr: the current task) when tracing is on. `name`: a Log's
     /// channel.
-    void record(EventType type, std::string text = {}, std::string_view name = {},
+    void record(EventType type, std::string_view text = {}, std::string_view name = {},
                 const detail::TaskCore* task = nullptr);
     /// Records that the current task suspends on `target`.
     void record_wait(const detail::WaitTarget& target);

@@ -76,14 +76,16 @@ inline constexpr std::string_view engine = "engine";
 struct TraceEvent {
     Duration t{};
     /// The task's id; 0: the loop itself, outside any task. 32 bits, beside the enums, keep the
-    /// event at 64 bytes (ids beyond them would take a trace of hundreds of gigabytes).
+    /// event at 48 bytes (ids beyond them would take a trace of hundreds of gigabytes).
     std::uint32_t task = 0;
     EventType type = EventType::Log;
     WaitKind wait = WaitKind::None;            ///< For Suspended.
     BreakerState from = BreakerState::Closed;  ///< For BreakerChanged.
     BreakerState to = BreakerState::Closed;    ///< For BreakerChanged.
-    /// Log: the line; Failed: "ValueError: bad input". Empty otherwise.
-    std::string text;
+    /// Log: the line; Failed: "ValueError: bad input". Empty otherwise. Like `name`, once recorded
+    /// it views the Trace's own copy; before record() it may view any string that outlives the
+    /// call.
+    std::string_view text;
     /// Suspended: the primitive's name ("queue", the awaited task's name); Log: the channel;
     /// Failed: the error's kind ("ValueError"); BreakerChanged: the breaker's. Once recorded it
     /// views the Trace's own copy (each name is kept once), so an event costs no second string.
@@ -147,6 +149,9 @@ class Trace {
     std::deque<TraceEvent> events_;
     // Node-based: growing it moves no name that events view.
     std::unordered_set<std::string, NameHash, std::equal_to<>> names_;
+    // Each event's text, kept once per event: most events have none, so an event holds a view
+    // (16 bytes) rather than a string (32). A deque, so growing it moves no text an event views.
+    std::deque<std::string> texts_;
     std::deque<TaskInfo> tasks_;  // a deque for the same reason as events_
     std::deque<CounterSample> counters_;
     Observer observer_;
