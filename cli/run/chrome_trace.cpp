@@ -115,6 +115,18 @@ void add_section(json& events, const TraceSection& section, int pid) {
                           {"tid", 0},
                           {"args", {{"state", breaker_level(span.state)}}}});
     }
+    // The counter lanes as Perfetto's counter tracks, one per counter, from the same reading.
+    for (const CounterLane& lane : reading.counters) {
+        const std::string name = utf8(counter_label(lane));
+        for (const CounterStep& step : lane.steps) {
+            events.push_back({{"name", name},
+                              {"ph", "C"},
+                              {"ts", micros(step.begin)},
+                              {"pid", pid},
+                              {"tid", 0},
+                              {"args", {{"value", step.value}}}});
+        }
+    }
 }
 
 }  // namespace

@@ -77,6 +77,18 @@ Json event_json(const TraceEvent& e) {
     return event;
 }
 
+/// Every counter sample, in the order recorded: what the counter lanes are drawn from.
+Json counters_json(const Trace& trace) {
+    Json counters = Json::array();
+    for (const CounterSample& s : trace.counters()) {
+        counters.push_back({{"t_s", to_secs(s.t)},
+                            {"kind", to_string(s.kind)},
+                            {"name", s.name},
+                            {"value", s.value}});
+    }
+    return counters;
+}
+
 }  // namespace
 
 Json demo_json(std::string_view id, std::string_view title, Duration duration, bool interrupted,
@@ -101,6 +113,7 @@ Json demo_json(std::string_view id, std::string_view title, Duration duration, b
             {"tasks", tasks_json(reading)},
             {"events", std::move(events)},
             {"output", std::move(output)},
+            {"counters", counters_json(trace)},
             {"metrics", metrics_json(metrics)}};
 }
 

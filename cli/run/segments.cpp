@@ -123,10 +123,43 @@ std::vector<BreakerSpan> breaker_spans(const Trace& trace, Duration end) {
     return spans;
 }
 
+std::vector<CounterLane> counter_lanes(const Trace& trace, Duration end) {
+    std::vector<CounterLane> lanes;
+    for (const CounterSample& s : trace.counters()) {
+        auto lane = std::find_if(lanes.begin(), lanes.end(), [&](const CounterLane& l) {
+            return l.kind == s.kind && l.name == s.name;
+        });
+        if (lane == lanes.end()) {
+            lane = lanes.insert(lanes.end(), CounterLane{s.kind, s.name, 0, {}});
+            lane->steps.push_back(CounterStep{Duration{}, Duration{}, 0});
+        }
+        CounterStep& open = lane->steps.back();
+        const Duration t = std::max(s.t, open.begin);
+        open.end = t;
+        lane->steps.push_back(CounterStep{t, t, s.value});
+    }
+    for (CounterLane& lane : lanes) {
+        lane.steps.back().end = std::max(end, lane.steps.back().begin);
+        for (const CounterStep& s : lane.steps) lane.max = std::max(lane.max, s.value);
+    }
+    return lanes;
+}
+
 }  // namespace
 
+std::string counter_label(const CounterLane& lane) {
+    switch (lane.kind) {
+        case CounterKind::QueueDepth:
+            return std::string(lane.name) + " depth";
+        case CounterKind::PermitsInUse:
+            return std::string(lane.name) + " in use";
+    }
+    return std::string(lane.name);
+}
+
 TraceReading read_trace(const Trace& trace, Duration end) {
-    return TraceReading{end, task_segments(trace, end), breaker_spans(trace, end)};
+    return TraceReading{end, task_segments(trace, end), breaker_spans(trace, end),
+                        counter_lanes(trace, end)};
 }
 
 }  // namespace asynclab::cli

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -52,6 +53,27 @@ struct BreakerSpan {
     BreakerState state = BreakerState::Closed;
 };
 
+/// One value of a counter, held over [begin, end).
+struct CounterStep {
+    Duration begin{};
+    Duration end{};
+    std::int64_t value = 0;
+};
+
+/// A counter over the demo: a queue's depth, a semaphore's permits in use.
+struct CounterLane {
+    CounterKind kind = CounterKind::QueueDepth;
+    std::string_view name;  ///< The primitive's: "queue", "slots".
+    std::int64_t max = 0;   ///< The most it ever held.
+    /// Back to back from 0 to the demo's end, starting at 0 (an empty queue, no permit in use).
+    /// The trace keeps one sample per instant (the last), so only the first and last step may be
+    /// empty.
+    std::vector<CounterStep> steps;
+};
+
+/// "queue depth", "slots in use": what a counter lane is called.
+[[nodiscard]] std::string counter_label(const CounterLane& lane);
+
 /// A demo's trace, read once.
 struct TraceReading {
     Duration end{};
@@ -61,6 +83,8 @@ struct TraceReading {
     /// The circuit breaker's state over [0, end]; empty when the trace has no breaker. Spans are
     /// back to back; a state held for no time is kept.
     std::vector<BreakerSpan> breaker;
+    /// One lane per counter the trace sampled, in the order each was first sampled.
+    std::vector<CounterLane> counters;
 };
 
 [[nodiscard]] TraceReading read_trace(const Trace& trace, Duration end);

@@ -1,7 +1,9 @@
 // Draws a demo's trace as lanes of marks under a time axis. One column is a round span of time
 // (1, 1.25, 2, 2.5 or 5 × 10^k ns) so that virtual-clock events land exactly on column boundaries
 // and the tick labels stay round; the lane is as long as that span allows, not always the full
-// width.
+// width. A column shows what took most of its time, so that a real clock's microsecond steps never
+// read as a state of their own; instants (a brief run, an end) are drawn over it. Counter lanes
+// (a queue's depth, a semaphore's permits in use) follow the task lanes, a digit per column.
 #include "run/timeline.hpp"
 
 #include <fmt/color.h>
@@ -145,7 +147,9 @@ struct Lane {
     std::string name;
     Style name_style = Style::Plain;
     std::vector<Mark> cells;
-    std::string suffix;        ///< What became of the task: "failed: ValueError".
+    const CounterLane* counter = nullptr;  ///< A counter lane: digits instead of marks.
+    std::vector<std::int64_t> values;      ///< A counter lane's value per column.
+    std::string suffix;                    ///< What became of the task: "failed: ValueError".
     std::string short_suffix;  ///< The same when space is short ("ValueError": ✗ says failed).
     Style suffix_style = Style::Plain;
 };
@@ -228,15 +232,54 @@ void mark_filled(std::vector<Mark>& cells, const std::vector<std::int64_t>& cove
     }
 }
 
-/// Running is drawn twice: "ran briefly" wherever the task ran at all (zero time on the virtual
-/// clock), "running" where it held the loop for most of a column. A sleeping (or not yet started)
-/// task is stalled where another task held the loop: its timer may be due, but nothing can run.
-void mark_running_and_stalls(std::vector<Mark>& cells, const TaskSegments& task,
-                             const std::vector<const Segment*>& runs, const Scale& scale) {
-    std::vector<std::int64_t> running(cells.size(), 0);
+/// Each column shows the mark that took most of its time (a tie: the weightier mark), so a state
+/// held for less than a column does not take the column from the one that filled it. Instants are
+/// events, drawn over that when weightier: a wait that took no time, and running — "running"
+/// where it took most of a column, "ran briefly" where the task ran at all (zero time on the
+/// virtual clock) in a column otherwise idle.
+void mark_main_states(std::vector<Mark>& cells, const TaskSegments& task, const Scale& scale) {
+    std::vector<std::array<std::int64_t, mark_count>> took(cells.size());
+    std::vector<Mark> instants(cells.size(), Mark::Empty);
+    std::vector<bool> ran(cells.size(), false);
+    for (const Segment& s : task.segments) {
+        const Mark mark = s.activity == Activity::Running ? Mark::Running : timeline::mark_of(s);
+        const auto [first, last] = scale.columns_of(s.begin, s.end);
+        for (int c = first; c <= last; ++c) {
+            const auto column = static_cast<std::size_t>(c);
+            if (s.activity == Activity::Running) ran[column] = true;
+            if (s.end <= s.begin)
+                instants[column] = std::max(instants[column], timeline::mark_of(s));
+        }
+        if (s.end <= s.begin) continue;
+        for (int c = first; c <= last; ++c) {
+            const std::int64_t from = std::max(s.begin.count(), c * scale.column_ns);
+            const std::int64_t to = std::min(s.end.count(), (c + 1) * scale.column_ns);
+            // The last column also holds whatever runs past it (columns_of clamps).
+            const std::int64_t part = c == last ? s.end.count() - from : to - from;
+            took[static_cast<std::size_t>(c)][static_cast<std::size_t>(mark)] += part;
+        }
+    }
+    for (std::size_t c = 0; c < cells.size(); ++c) {
+        Mark main = Mark::Empty;
+        std::int64_t most = 0;
+        for (std::size_t m = 0; m < mark_count; ++m) {
+            if (took[c][m] > 0 && took[c][m] >= most) {
+                main = static_cast<Mark>(m);
+                most = took[c][m];
+            }
+        }
+        main = std::max(main, instants[c]);  // an instant (an empty yield, say) is drawn over it
+        if (ran[c] && main < Mark::Ran) main = Mark::Ran;
+        cells[c] = std::max(cells[c], main);
+    }
+}
+
+/// A sleeping (or not yet started) task is stalled where another task held the loop for most of a
+/// column: its timer may be due, but nothing can run.
+void mark_stalls(std::vector<Mark>& cells, const TaskSegments& task,
+                 const std::vector<const Segment*>& runs, const Scale& scale) {
     std::vector<std::int64_t> stalled(cells.size(), 0);
     for (const Segment& s : task.segments) {
-        if (s.activity == Activity::Running) cover(running, s.begin, s.end, scale);
         const bool idle = s.activity == Activity::NotStarted ||
                           (s.activity == Activity::Waiting && s.wait == WaitKind::Sleep);
         if (!idle || s.end <= s.begin) continue;
@@ -246,8 +289,28 @@ void mark_running_and_stalls(std::vector<Mark>& cells, const TaskSegments& task,
             cover(stalled, std::max(s.begin, (*run)->begin), std::min(s.end, (*run)->end), scale);
         }
     }
-    mark_filled(cells, running, scale, Mark::Running);
     mark_filled(cells, stalled, scale, Mark::Stalled);
+}
+
+/// A counter lane's value per column: the most it held there, so a brief peak shows.
+std::vector<std::int64_t> counter_values(const CounterLane& counter, const Scale& scale) {
+    std::vector<std::int64_t> values(static_cast<std::size_t>(scale.columns), -1);
+    for (const CounterStep& s : counter.steps) {
+        const auto [first, last] = scale.columns_of(s.begin, s.end);
+        for (int c = first; c <= last; ++c) {
+            auto& v = values[static_cast<std::size_t>(c)];
+            v = std::max(v, s.value);
+        }
+    }
+    for (auto& v : values) v = std::max<std::int64_t>(v, 0);
+    return values;
+}
+
+/// The digit drawn for a counter's value: itself up to 9; beyond, scaled so that 9 is the max.
+char counter_digit(std::int64_t value, std::int64_t max) {
+    if (value <= 0) return '0';
+    if (max <= 9) return static_cast<char>('0' + value);
+    return static_cast<char>('0' + std::max<std::int64_t>(1, (value * 9 + max - 1) / max));
 }
 
 /// What the lanes' waits were on, for the legend, where the mark alone does not say: a wait of an
@@ -267,7 +330,12 @@ void draw_lane(std::string& out, const Lane& lane, int lane_start, int suffix_co
     Line line;
     painter.text(line, lane.name, lane.name_style);
     line.skip_to(lane_start);
-    for (std::size_t c = 0; c < lane.cells.size();) {
+    if (lane.counter != nullptr) {
+        std::string digits;
+        for (std::int64_t v : lane.values) digits += counter_digit(v, lane.counter->max);
+        painter.text(line, digits, Style::Plain);
+    }
+    for (std::size_t c = 0; lane.counter == nullptr && c < lane.cells.size();) {
         std::size_t run = c;
         while (run < lane.cells.size() && lane.cells[run] == lane.cells[c]) ++run;
         painter.marks(line, lane.cells[c], static_cast<int>(run - c));
@@ -305,7 +373,7 @@ void draw_axis(std::string& out, const Scale& scale, int lane_start, int width,
 }
 
 void draw_legend(std::string& out, const std::array<bool, mark_count>& used, const Details& details,
-                 const std::string& note, int width, const Painter& painter) {
+                 const std::vector<std::string>& notes, int width, const Painter& painter) {
     Line line;
     int column = 0;
     const auto item = [&](std::string_view painted, int columns) {
@@ -329,7 +397,10 @@ void draw_legend(std::string& out, const std::array<bool, mark_count>& used, con
         label = fit(label, width - 2, painter.unicode);
         item(painter.marks(mark, 1) + " " + label, 2 + width_of(label));
     }
-    if (!note.empty()) item(painter.terminal.paint(note, Style::Dim), width_of(note));
+    for (const std::string& note : notes) {
+        const std::string fitted = fit(note, width, painter.unicode);
+        item(painter.terminal.paint(fitted, Style::Dim), width_of(fitted));
+    }
     line.end_into(out);
 }
 
@@ -344,7 +415,7 @@ std::string render_timeline(const TraceReading& reading, const TimelineOptions& 
     const Duration end = reading.end;
     const std::vector<TaskSegments>& tasks = reading.tasks;
     const std::vector<BreakerSpan>& breaker = reading.breaker;
-    if (tasks.empty() && breaker.empty()) return tr("timeline.no_tasks") + "\n";
+    if (tasks.empty() && breaker.empty() && reading.counters.empty()) return tr("timeline.no_tasks") + "\n";
 
     std::vector<Lane> lanes;
     for (const TaskSegments& task : tasks) {
@@ -359,6 +430,16 @@ std::string render_timeline(const TraceReading& reading, const TimelineOptions& 
         lane.name = tr("timeline.breaker");
         lane.name_style = Style::Dim;
         lane.suffix = lane.short_suffix = to_string(breaker.back().state);
+        lane.suffix_style = Style::Dim;
+    }
+    for (const CounterLane& counter : reading.counters) {
+        Lane& lane = lanes.emplace_back();
+        lane.name = clean(counter_label(counter), unicode);
+        lane.name_style = Style::Dim;
+        lane.counter = &counter;
+        lane.suffix = counter.max <= 9 ? fmt::format("max {}", counter.max)
+                                       : fmt::format("max {}, 0-9 scaled", counter.max);
+        lane.short_suffix = fmt::format("max {}", counter.max);
         lane.suffix_style = Style::Dim;
     }
 
@@ -389,12 +470,15 @@ std::string render_timeline(const TraceReading& reading, const TimelineOptions& 
                           ? lane.suffix
                           : fit(lane.short_suffix, suffix_width, unicode);
         lane.cells.assign(static_cast<std::size_t>(scale.columns), Mark::Empty);
+        if (lane.counter != nullptr) {
+            lane.values = counter_values(*lane.counter, scale);
+            continue;
+        }
         if (i < tasks.size()) {
-            for (const Segment& s : tasks[i].segments) {
-                paint(lane.cells, scale.columns_of(s.begin, s.end), timeline::mark_of(s));
+            for (const Segment& s : tasks[i].segments)
                 note_detail(details, timeline::mark_of(s), s.name);
-            }
-            mark_running_and_stalls(lane.cells, tasks[i], runs, scale);
+            mark_main_states(lane.cells, tasks[i], scale);
+            mark_stalls(lane.cells, tasks[i], runs, scale);
             // The end's column holds how it ended or, for a task the run left pending, what it was
             // still doing.
             const int last = scale.column(tasks[i].ended);
@@ -419,8 +503,13 @@ std::string render_timeline(const TraceReading& reading, const TimelineOptions& 
     draw_axis(out, scale, lane_start, width, painter);
     for (const Lane& lane : lanes) draw_lane(out, lane, lane_start, suffix_column, painter);
     // A demo that took no time has one column, whose span means nothing.
-    const std::string note = scale.columns > 1 ? column_span(scale.column_ns, unicode) : "";
-    draw_legend(out, used, details, note, width, painter);
+    std::vector<std::string> notes;
+    if (scale.columns > 1) {
+        notes.push_back(column_span(scale.column_ns, unicode));
+        notes.emplace_back("a column shows what took most of it");
+    }
+    if (!reading.counters.empty()) notes.emplace_back("digits: the most held in a column");
+    draw_legend(out, used, details, notes, width, painter);
     return out;
 }
 

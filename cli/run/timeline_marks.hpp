@@ -26,6 +26,8 @@ enum class Mark : std::uint8_t {
     Running,
     Yield,
     Other,
+    Backoff,
+    Io,
     Task,
     Pool,
     PoolRunning,
@@ -65,6 +67,8 @@ inline constexpr std::array<Look, mark_count> looks{{
     {"█", "#", "running", fmt::fg(fmt::terminal_color::green)},
     {"y", "y", "yielded", fmt::emphasis::faint},
     {"?", "?", "other", {}},
+    {"b", "b", "backoff", fmt::fg(fmt::terminal_color::blue) | fmt::emphasis::bold},
+    {"i", "i", "io", fmt::fg(fmt::terminal_color::bright_cyan)},
     {"t", "t", "task", fmt::fg(fmt::terminal_color::bright_blue)},
     {"p", "p", "pool_queued", fmt::fg(fmt::terminal_color::bright_magenta)},
     {"P", "P", "pool_running", fmt::fg(fmt::terminal_color::bright_magenta)},
@@ -84,7 +88,7 @@ inline constexpr std::array<Look, mark_count> looks{{
 
 // How the legend reads: what a task does, then how it ends, then the breaker.
 inline constexpr std::array legend_order{
-    Mark::Ran, Mark::Running, Mark::Sleep, Mark::Stalled, Mark::Yield,
+    Mark::Ran, Mark::Running, Mark::Sleep, Mark::Stalled, Mark::Yield, Mark::Io, Mark::Backoff,
     Mark::QueuePut, Mark::QueueGet, Mark::QueueJoin, Mark::Semaphore, Mark::Lock,
     Mark::Event, Mark::Task, Mark::Pool, Mark::PoolRunning, Mark::Other, Mark::NotStarted,
     Mark::Completed, Mark::Failed, Mark::Cancelled,
@@ -125,6 +129,10 @@ inline Mark mark_of(const Segment& segment) {
             return Mark::Pool;
         case WaitKind::PoolRunning:
             return Mark::PoolRunning;
+        case WaitKind::Backoff:
+            return Mark::Backoff;
+        case WaitKind::Io:
+            return Mark::Io;
         case WaitKind::None:
         case WaitKind::Other:
             return Mark::Other;

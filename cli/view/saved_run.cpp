@@ -147,6 +147,15 @@ SavedDemo read_demo(const Field& f) {
         e.text = text;
         demo.trace.record(std::move(e));
     }
+    // Added within schema 1: a document written before counters has none.
+    if (f.json().contains("counters")) {
+        for (const Field& c : f.at("counters").items()) {
+            const std::string name = c.at("name").text();
+            demo.trace.record_counter(CounterSample{c.at("t_s").seconds(),
+                                                    c.at("kind").one_of(CounterKind::PermitsInUse),
+                                                    name, c.at("value").integer()});
+        }
+    }
     const Field metrics = f.at("metrics");
     if (!metrics.json().is_object())
         throw DocumentError(say("view.should_be", fmt::arg("path", "metrics"),

@@ -166,6 +166,11 @@ void Loop::record_wait(const detail::WaitTarget& target) {
     options_.trace->record(std::move(event));
 }
 
+void Loop::record_counter(CounterKind kind, std::string_view name, std::int64_t value) {
+    if (options_.trace == nullptr) return;
+    options_.trace->record_counter(CounterSample{now(), kind, name, value});
+}
+
 void Loop::record_breaker(BreakerState from, BreakerState to, std::string_view name) {
     if (options_.trace == nullptr) return;
     TraceEvent event;
@@ -276,6 +281,8 @@ bool Loop::turn() {
 bool Loop::wait_for_work() {
     if (pool_in_flight_ == 0 && timers_.empty()) return false;
     if (options_.clock == ClockMode::Virtual && pool_in_flight_ == 0) {
+        // An interrupt during the pacing has cancelled tasks: they run before any timer.
+        if (options_.paced && !pace_until(timers_.top_deadline())) return true;
         virtual_now_ = std::max(virtual_now_, timers_.top_deadline());
         poll_if_due();
         return true;
@@ -301,6 +308,26 @@ bool Loop::wait_for_work() {
     if (timed) uv_timer_stop(&uv_->wake);
     last_poll_ns_ = coarse_now_ns();
     return true;
+}
+
+bool Loop::pace_until(Duration deadline) {
+    const auto wall_ns = static_cast<double>(real_start_ns_) +
+                         static_cast<double>(deadline.count()) / options_.speed;
+    for (;;) {
+        if (interrupted_) return true;  // cleanup after Ctrl-C is not played in real time
+        check_interrupt();
+        if (interrupted_) return false;
+        const double remaining_ms = (wall_ns - static_cast<double>(uv_hrtime())) / 1e6;
+        if (remaining_ms <= 0.0) return true;
+        // Signals and an interrupt flag are looked at at least every interrupt_check_ms.
+        const double wait_ms = std::min(remaining_ms, static_cast<double>(interrupt_check_ms));
+        uv_update_time(&uv_->loop);
+        uv_timer_start(
+            &uv_->wake, [](uv_timer_t*) {}, static_cast<std::uint64_t>(std::ceil(wait_ms)), 0);
+        uv_run(&uv_->loop, UV_RUN_ONCE);
+        uv_timer_stop(&uv_->wake);
+        last_poll_ns_ = coarse_now_ns();
+    }
 }
 
 void Loop::poll_if_due() {

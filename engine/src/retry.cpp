@@ -67,7 +67,7 @@ Duration RetryRun::backoff_after(const std::exception_ptr& error) {
         std::rethrow_exception(error);
     }
     if (attempt_ >= policy_.max_attempts) {
-        log("gave up after {} attempts: {}", attempt_, describe(error));
+        log("gave up after {} attempt{}: {}", attempt_, attempt_ == 1 ? "" : "s", describe(error));
         std::rethrow_exception(error);
     }
     Duration delay = backoff_delay(policy_, attempt_);

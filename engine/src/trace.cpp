@@ -30,6 +30,16 @@ std::string_view to_string(EventType type) noexcept {
     return "?";
 }
 
+std::string_view to_string(CounterKind kind) noexcept {
+    switch (kind) {
+        case CounterKind::QueueDepth:
+            return "queue.depth";
+        case CounterKind::PermitsInUse:
+            return "permits.in_use";
+    }
+    return "?";
+}
+
 std::string_view to_string(WaitKind kind) noexcept {
     switch (kind) {
         case WaitKind::None:
@@ -60,6 +70,10 @@ std::string_view to_string(WaitKind kind) noexcept {
             return "pool.queued";
         case WaitKind::PoolRunning:
             return "pool.running";
+        case WaitKind::Backoff:
+            return "backoff";
+        case WaitKind::Io:
+            return "io";
         case WaitKind::Other:
             return "other";
     }
@@ -85,6 +99,10 @@ std::string describe_wait(WaitKind kind, std::string_view name) {
             return fmt::format("{} (queued for a thread)", name);
         case WaitKind::PoolRunning:
             return fmt::format("{} (running on a pool thread)", name);
+        case WaitKind::Backoff:
+            return "backoff before a retry";
+        case WaitKind::Io:
+            return name.empty() ? std::string("io (a reply)") : fmt::format("io ({})", name);
         default:
             return std::string(name.empty() ? to_string(kind) : name);
     }
@@ -93,14 +111,29 @@ std::string describe_wait(WaitKind kind, std::string_view name) {
 // A traced run of a million tasks records three million events: keep an eye on their size.
 static_assert(sizeof(void*) != 8 || sizeof(TraceEvent) == 48, "TraceEvent grew: count its bytes");
 
+std::string_view Trace::intern(std::string_view name) {
+    if (name.empty()) return {};
+    auto known = names_.find(name);
+    return known != names_.end() ? *known : *names_.emplace(name).first;
+}
+
 void Trace::record(TraceEvent event) {
-    if (!event.name.empty()) {
-        auto known = names_.find(event.name);
-        event.name = known != names_.end() ? *known : *names_.emplace(event.name).first;
-    }
+    event.name = intern(event.name);
     if (!event.text.empty()) event.text = texts_.emplace_back(event.text);
     events_.push_back(event);
     if (observer_) observer_(events_.back());
+}
+
+void Trace::record_counter(CounterSample sample) {
+    sample.name = intern(sample.name);
+    // Two changes in one instant (a put handed straight to a getter): only the last one held.
+    for (auto it = counters_.rbegin(); it != counters_.rend() && it->t == sample.t; ++it) {
+        if (it->kind == sample.kind && it->name == sample.name) {
+            it->value = sample.value;
+            return;
+        }
+    }
+    counters_.push_back(sample);
 }
 
 void Trace::set_value(std::uint64_t task, Value value) {

@@ -1,12 +1,15 @@
 // Lesson 6 — resilience: surviving a flaky service by putting the earlier lessons together. Each
 // attempt waits for one of --concurrency slots (a semaphore, lesson 4) and runs under a --timeout
-// (lesson 2); a failed attempt is retried after a backoff that doubles each time; and in the second
-// demo a circuit breaker stops calling a service that is down, probes it after a cooldown, and
-// closes again once it answers.
+// (lesson 2); a failed attempt is retried after a backoff that doubles each time, stretched by a
+// random jitter; and in the second demo a circuit breaker stops calling a service that is down,
+// probes it after a cooldown, and closes again once it answers.
 //
 // `asynclab run 6` runs the demos below in order, each as the main task of a fresh loop. Every
-// random choice (how long each answer takes, whether it is an error) comes from the run's seeded
-// generator, so the same --seed replays the same run, failures included.
+// random choice (how long each answer takes, whether it is an error, each backoff's jitter) comes
+// from the run's seeded generator, so the same --seed replays the same run, failures included.
+// Each URL draws from a generator of its own, seeded from the run's in URL order: what happens to
+// one URL does not depend on which of two calls due at the same moment the loop happens to run
+// first, so a run on the real clock tells the virtual clock's story.
 
 #include <algorithm>
 #include <chrono>
@@ -70,34 +73,35 @@ class InFlight {
     FakeService* service_;
 };
 
-// The service handling one request. Its fate is drawn as it arrives: the answer takes 10 to 60 ms
-// and is an error with probability --fail-rate. Both are drawn for every request, so a seed gives
-// the same latencies whatever the fail rate.
-Task<std::string> serve(FakeService* service, Request* request) {
+// The service handling one request. Its fate is drawn as it arrives, from the URL's generator: the
+// answer takes 10 to 60 ms and is an error with probability --fail-rate. Both are drawn for every
+// request, so a seed gives the same latencies whatever the fail rate. The caller's wait is traced
+// as I/O, not as a sleep: it is what a network call would be.
+Task<std::string> serve(FakeService* service, Request* request, Random* random) {
     InFlight counted(service);
-    Random& random = Loop::current().random();
-    request->latency = milliseconds(random.integer(10, 60));
-    request->error = random.chance(service->fail_rate);
+    request->latency = milliseconds(random->integer(10, 60));
+    request->error = random->chance(service->fail_rate);
     if (service->down) {
         request->unanswered = true;
-        co_await sleep(std::chrono::hours(1));  // no answer: only the caller's timeout ends this
+        // No answer: only the caller's timeout ends this.
+        co_await sleep_as(WaitKind::Io, std::chrono::hours(1), "service");
     }
-    co_await sleep(request->latency);
+    co_await sleep_as(WaitKind::Io, request->latency, "service");
     if (request->error) throw HTTPError("503 Service Unavailable");
     co_return "200 OK";
 }
 
 // The call as the service sees it: under the per-attempt deadline. When time is up the request is
 // cancelled (it stops counting as in flight) and TimeoutError is raised here.
-Task<std::string> timed_request(FakeService* service, Duration limit, Request* request) {
-    co_return co_await timeout(limit, serve(service, request));
+Task<std::string> timed_request(FakeService* service, Duration limit, Request* request,
+                                Random* random) {
+    co_return co_await timeout(limit, serve(service, request, random));
 }
 
 /// What every call in a demo shares.
 struct Client {
     FakeService* service = nullptr;
-    Semaphore* slots = nullptr;  // --concurrency of them
-    Duration limit{};            // --timeout, per attempt
+    Duration limit{};  // --timeout, per attempt
     CircuitBreaker* breaker = nullptr;
 };
 
@@ -105,17 +109,16 @@ long long ms(Duration d) {
     return std::chrono::duration_cast<milliseconds>(d).count();
 }
 
-// One attempt: wait for a slot, then send the request — through the breaker, when there is one.
-// The slot comes first and the deadline starts only then: time spent waiting for a turn is not
-// the service's fault. (And the breaker decides at the moment the request would go out, so an
-// open breaker lets nothing through.) The printed line says how the attempt ended, and why.
-Task<std::string> attempt(Client client, const RetryStats* stats) {
-    auto slot = co_await client.slots->hold();  // a retry waits for its turn like any call
-    const int n = stats->attempts;              // retry() has counted this attempt already
+// One attempt, once retry() has given it a slot: send the request — through the breaker, when
+// there is one. The deadline starts only now: time spent waiting for a turn is not the service's
+// fault. (And the breaker decides at the moment the request would go out, so an open breaker lets
+// nothing through.) The printed line says how the attempt ended, and why.
+Task<std::string> attempt(Client client, const RetryStats* stats, Random* random) {
+    const int n = stats->attempts;  // retry() has counted this attempt already
     const Duration sent = Loop::current().now();
     Request request;
-    auto send = [client, &request] {
-        return timed_request(client.service, client.limit, &request);
+    auto send = [client, &request, random] {
+        return timed_request(client.service, client.limit, &request, random);
     };
     try {
         std::string answer;
@@ -148,21 +151,26 @@ Task<std::string> attempt(Client client, const RetryStats* stats) {
 }
 
 // The retry policy: up to --retries more attempts, the backoff doubling from 0.02 s (0.02, 0.04,
-// 0.08 s...). Clients that fail together would retry together; production code adds jitter
-// (.jitter = 0.5 stretches each gap by a random 0-50%) so they drift apart. It is off here so
-// the gaps are exactly the formula's.
-RetryPolicy retry_policy(int retries) {
+// 0.08 s...), each stretched by a random 0-50% (jitter 0.5): clients that fail together would
+// otherwise retry together, in waves. Each attempt holds one of the --concurrency slots, and only
+// the attempt: a URL waiting out its backoff leaves its slot to another
+// (asyncio: `async with sem:` around each attempt, the sleep outside it).
+RetryPolicy retry_policy(int retries, Semaphore* slots) {
     return RetryPolicy{.max_attempts = retries + 1,
                        .base_delay = milliseconds(20),
                        .multiplier = 2.0,
-                       .max_delay = std::chrono::seconds(60)};  // a cap, never reached here
+                       .max_delay = std::chrono::seconds(60),  // a cap, never reached here
+                       .jitter = 0.5,
+                       .slots = slots};
 }
 
 // One URL: attempts until one succeeds or the attempts run out; the last error then propagates
 // and this task fails with it. The lambda is made in a statement of its own (GCC 12, see
-// retry.hpp); retry() keeps it, and calls it once per attempt.
-Task<std::string> fetch_url(Client client, RetryPolicy policy, RetryStats* stats) {
-    auto one_attempt = [client, stats] { return attempt(client, stats); };
+// retry.hpp); retry() keeps it, and calls it once per attempt. `random` is the URL's own
+// generator: its requests' fates and its backoffs' jitter.
+Task<std::string> fetch_url(Client client, RetryPolicy policy, RetryStats* stats, Random* random) {
+    policy.random = random;
+    auto one_attempt = [client, stats, random] { return attempt(client, stats, random); };
     co_return co_await retry(std::move(policy), one_attempt, stats);
 }
 
@@ -190,7 +198,8 @@ void report(Demo& demo, const std::vector<Outcome<std::string>>& outcomes,
                                            describe(outcomes[i].error())));
         }
     }
-    print("{} of {} URLs ok, {} failed", ok, outcomes.size(), failed);
+    print("{} of {} URL{} ok, {} failed", ok, outcomes.size(), outcomes.size() == 1 ? "" : "s",
+          failed);
     for (const auto& f : failures) print("  failed: {}", f);
     int total = 0;
     for (int a : attempts) total += a;
@@ -208,16 +217,19 @@ void report(Demo& demo, const std::vector<Outcome<std::string>>& outcomes,
 Task<void> retry_demo(Demo& demo) {
     const int urls = demo.count("urls");
     FakeService service{.fail_rate = demo.number("fail-rate")};
-    Semaphore slots(demo.size("concurrency"));
-    const Client client{.service = &service, .slots = &slots, .limit = demo.seconds("timeout")};
-    const RetryPolicy policy = retry_policy(demo.count("retries"));
+    Semaphore slots(demo.size("concurrency"), "slots");
+    const Client client{.service = &service, .limit = demo.seconds("timeout")};
+    const RetryPolicy policy = retry_policy(demo.count("retries"), &slots);
 
     std::vector<RetryStats> stats(demo.size("urls"));  // sized once: no reallocation
+    std::vector<Random> randoms;
+    randoms.reserve(demo.size("urls"));
     std::vector<std::string> names;
     std::vector<TaskHandle<std::string>> calls;
     for (int i = 0; i < urls; ++i) {
         names.push_back(url_name(i, urls));
-        calls.push_back(spawn(fetch_url(client, policy, &stats[i]), names.back()));
+        randoms.emplace_back(Loop::current().random().next());
+        calls.push_back(spawn(fetch_url(client, policy, &stats[i], &randoms.back()), names.back()));
     }
     const auto outcomes = co_await gather(return_exceptions, std::move(calls));
     report(demo, outcomes, stats, names, service);
@@ -241,23 +253,23 @@ Task<void> outage(FakeService* service) {
 Task<void> breaker_demo(Demo& demo) {
     const int urls = demo.count("urls");
     FakeService service;
-    Semaphore slots(demo.size("concurrency"));
+    Semaphore slots(demo.size("concurrency"), "slots");
     CircuitBreaker breaker({.failure_threshold = breaker_threshold, .cooldown = breaker_cooldown});
-    const Client client{.service = &service,
-                        .slots = &slots,
-                        .limit = demo.seconds("timeout"),
-                        .breaker = &breaker};
-    RetryPolicy policy = retry_policy(demo.count("retries"));
+    const Client client{.service = &service, .limit = demo.seconds("timeout"), .breaker = &breaker};
+    RetryPolicy policy = retry_policy(demo.count("retries"), &slots);
     policy.retryable = errors_of<TimeoutError, HTTPError>();  // not CircuitOpenError
 
     TaskHandle<void> service_task = spawn(outage(&service), "service");
     std::vector<RetryStats> stats(demo.size("urls"));
+    std::vector<Random> randoms;
+    randoms.reserve(demo.size("urls"));  // sized once: the URLs' tasks point into it
     std::vector<std::string> names;
     std::vector<TaskHandle<std::string>> calls;
     for (int i = 0; i < urls; ++i) {
         if (i > 0) co_await sleep(arrival_gap);
         names.push_back(url_name(i, urls));
-        calls.push_back(spawn(fetch_url(client, policy, &stats[i]), names.back()));
+        randoms.emplace_back(Loop::current().random().next());
+        calls.push_back(spawn(fetch_url(client, policy, &stats[i], &randoms.back()), names.back()));
     }
     const auto outcomes = co_await gather(return_exceptions, std::move(calls));
     co_await service_task;
@@ -266,6 +278,8 @@ Task<void> breaker_demo(Demo& demo) {
     demo.metric("rejected", breaker.rejected());  // calls refused without reaching the service
     demo.metric("state_changes", breaker.transitions());  // each {t_s, from, to}
     demo.metric("final_state", to_string(breaker.state()));
+    demo.metric("failure_threshold", breaker_threshold);
+    demo.metric("cooldown_s", breaker_cooldown);
 }
 
 }  // namespace

@@ -26,10 +26,13 @@ DemoRun run_demo(const Lesson& lesson, const DemoSpec& spec, const Knobs& knobs,
                  const RunOptions& options, const RunHooks& hooks) {
     DemoRun result;
     result.spec = &spec;
-    LoopOptions loop_options{.clock = options.clock,
+    // The real clock is the virtual clock played at the wall's pace: the same story at any
+    // --speed, each event shown live when its time comes (LoopOptions::paced says why).
+    LoopOptions loop_options{.clock = ClockMode::Virtual,
                              .speed = options.speed,
                              .trace = &result.trace,
-                             .seed = options.seed};
+                             .seed = options.seed,
+                             .paced = options.clock == ClockMode::Real};
     // A Threads knob sizes both pools: the virtual clock's simulated one, and libuv's real one.
     // libuv's is process-wide and sized once, before its first job: before the first demo runs.
     for (const KnobSpec& k : lesson.knobs().specs) {

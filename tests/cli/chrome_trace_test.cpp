@@ -256,3 +256,18 @@ TEST_CASE("a task the run left pending is drawn to the section's end; bad UTF-8 
               return e["tid"] == 0 && e["ph"] == "M" && e["name"] == "thread_name";
           }).empty());
 }
+
+TEST_CASE("a counter lane is a counter track: the queue's depth, from 0, step by step") {
+    Run run;
+    run.add("backpressure", queue_demo);
+    const json trace = run.trace();
+    const auto depth = events_where(trace, [](const json& e) {
+        return e["ph"] == "C" && e["name"] == "queue depth";
+    });
+    REQUIRE(depth.size() >= 2);
+    CHECK(depth.front()["ts"] == 0.0);
+    CHECK(depth.front()["args"]["value"] == 0);
+    int most = 0;
+    for (const json& c : depth) most = std::max(most, c["args"]["value"].get<int>());
+    CHECK(most == 1);  // the timeline's "queue depth ... max 1"
+}

@@ -62,26 +62,30 @@ std::string strip_escapes(const std::string& text) {
 
 TEST_CASE("a producer, two workers and a bounded queue: exact ASCII and Unicode timelines") {
     CHECK(render(queue_demo, 80, false) == golden(R"(
-         0.00s     0.02s     0.04s     0.06s     0.08s     0.10s
-         :         :         :         :         :         :
-main     ttttttttttttttttttttttttttttttttttttttttttttttttttttttt+ done
-w0       qqqqq|--------------|--------------|--------------+      done
-w1       qqqqqqqqqq|--------------|--------------|--------------+ done
-producer |----|----|----|----|----|----QQQQQQQQQQQQQQQQQQQQjjjjj+ done
+            0.00s     0.02s     0.04s     0.06s     0.08s     0.10s
+            :         :         :         :         :         :
+main        ttttttttttttttttttttttttttttttttttttttttttttttttttttttt+ done
+w0          qqqqq|--------------|--------------|--------------+      done
+w1          qqqqqqqqqq|--------------|--------------|--------------+ done
+producer    |----|----|----|----|----|----QQQQQQQQQQQQQQQQQQQQjjjjj+ done
+queue depth 00000000000000011111111111111111111111111111111111111110 max 1
 | ran briefly   - sleeping   Q queue full (put waits)
 q queue empty (get waits)   j queue.join (items not all done)
 t waiting on another task   + completed   1 column = 2 ms
+a column shows what took most of it   digits: the most held in a column
 )"));
     CHECK(render(queue_demo, 80, true) == golden(R"(
-         0.00s     0.02s     0.04s     0.06s     0.08s     0.10s
-         ┬─────────┬─────────┬─────────┬─────────┬─────────┬─────
-main     ttttttttttttttttttttttttttttttttttttttttttttttttttttttt✓ done
-w0       qqqqq┃░░░░░░░░░░░░░░┃░░░░░░░░░░░░░░┃░░░░░░░░░░░░░░✓      done
-w1       qqqqqqqqqq┃░░░░░░░░░░░░░░┃░░░░░░░░░░░░░░┃░░░░░░░░░░░░░░✓ done
-producer ┃░░░░┃░░░░┃░░░░┃░░░░┃░░░░┃░░░░QQQQQQQQQQQQQQQQQQQQjjjjj✓ done
+            0.00s     0.02s     0.04s     0.06s     0.08s     0.10s
+            ┬─────────┬─────────┬─────────┬─────────┬─────────┬─────
+main        ttttttttttttttttttttttttttttttttttttttttttttttttttttttt✓ done
+w0          qqqqq┃░░░░░░░░░░░░░░┃░░░░░░░░░░░░░░┃░░░░░░░░░░░░░░✓      done
+w1          qqqqqqqqqq┃░░░░░░░░░░░░░░┃░░░░░░░░░░░░░░┃░░░░░░░░░░░░░░✓ done
+producer    ┃░░░░┃░░░░┃░░░░┃░░░░┃░░░░┃░░░░QQQQQQQQQQQQQQQQQQQQjjjjj✓ done
+queue depth 00000000000000011111111111111111111111111111111111111110 max 1
 ┃ ran briefly   ░ sleeping   Q queue full (put waits)
 q queue empty (get waits)   j queue.join (items not all done)
 t waiting on another task   ✓ completed   1 column = 2 ms
+a column shows what took most of it   digits: the most held in a column
 )"));
 }
 
@@ -97,6 +101,7 @@ cancelled-at-0  ⊘                         cancelled
 cancelled-later ┃░░░░░░░⊘                 cancelled
 ┃ ran briefly   ░ sleeping   t waiting on another task
 ✓ completed   ✗ failed   ⊘ cancelled   1 column = 1.25 ms
+a column shows what took most of it
 )"));
     CHECK(render(lifecycle_demo, 60, false) == golden(R"(
                 0.00s   0.01s   0.02s   0.03s
@@ -109,6 +114,7 @@ cancelled-at-0  /                         cancelled
 cancelled-later |-------/                 cancelled
 | ran briefly   - sleeping   t waiting on another task
 + completed   X failed   / cancelled   1 column = 1.25 ms
+a column shows what took most of it
 )"));
     // At 40 columns long names are cut in the middle, where they differ least, and the failure
     // keeps its error kind only (✗ says it failed).
@@ -131,19 +137,22 @@ never-ran ⊘ cancelled
 
 TEST_CASE("tasks waiting on a semaphore make a staircase") {
     CHECK(render(staircase_demo, 40, false) == golden(R"(
-       0s      1s      2s      3s
-       :       :       :       :
-main   tttttttttttttttttttttttt+ done
-task-0 |-------+                 done
-task-1 |-------+                 done
-task-2 ssssssss|-------+         done
-task-3 ssssssss|-------+         done
-task-4 ssssssssssssssss|-------+ done
-task-5 ssssssssssssssss|-------+ done
+           0s   1s   2s   3s
+           :    :    :    :
+main       ttttttttttttttt+ done
+task-0     |----+           done
+task-1     |----+           done
+task-2     sssss|----+      done
+task-3     sssss|----+      done
+task-4     ssssssssss|----+ done
+task-5     ssssssssss|----+ done
+semap~ use 2222222222222220 max 2
 | ran briefly   - sleeping
 s waiting on a semaphore
 t waiting on another task   + completed
-1 column = 125 ms
+1 column = 200 ms
+a column shows what took most of it
+digits: the most held in a column
 )"));
 }
 
@@ -157,6 +166,7 @@ blocker ████████y███████y███████✓ 
 ┃ ran briefly   █ running, holding the loop   ░ sleeping
 ▒ loop blocked by another task   y yielded, ready to run
 t waiting on another task   ✓ completed   1 column = 2.5 ms
+a column shows what took most of it
 )"));
 }
 
@@ -176,6 +186,7 @@ waiter eeeeeeeeeeeeeeeeeeeeeeeeeeeeee✓           done
 e waiting on an event   t waiting on another task
 p queued for a pool thread   P running on a pool thread
 ✓ completed   1 column = 1 ms
+a column shows what took most of it
 )"));
 }
 
@@ -188,6 +199,7 @@ breaker ==========xxxxxx~================== closed
 | ran briefly   - sleeping   + completed   = breaker closed
 ~ breaker half-open (probing)
 x breaker open (failing fast)   1 column = 5 ms
+a column shows what took most of it
 )"));
     for (const auto& [name, demo] : all_demos) {
         const auto lines = lines_of(render(demo, 80, true));
@@ -237,8 +249,10 @@ TEST_CASE("the legend lists exactly the marks drawn in the lanes") {
                 CAPTURE(name);
                 CAPTURE(width);
                 CAPTURE(unicode);
+                // Task lanes and the breaker's draw marks; the counter lanes under them, digits.
                 const std::size_t lanes = h.trace.tasks().size() + (name == "breaker" ? 1 : 0);
-                REQUIRE(lines.size() > 2 + lanes);
+                const std::size_t counters = read_trace(h.trace, h.loop.now()).counters.size();
+                REQUIRE(lines.size() > 2 + lanes + counters);
                 // Where the lanes are: from the first tick, as many columns as the scale says.
                 const auto axis = cells(lines[1]);
                 const auto lane_start = static_cast<std::size_t>(
@@ -246,7 +260,7 @@ TEST_CASE("the legend lists exactly the marks drawn in the lanes") {
                     axis.begin());
                 std::set<std::string> legend;
                 std::optional<double> column_s;
-                for (std::size_t i = 2 + lanes; i < lines.size(); ++i) {
+                for (std::size_t i = 2 + lanes + counters; i < lines.size(); ++i) {
                     for (std::string_view rest = lines[i]; !rest.empty();) {
                         const auto gap = rest.find("   ");
                         const std::string item(rest.substr(0, gap));
@@ -257,6 +271,10 @@ TEST_CASE("the legend lists exactly the marks drawn in the lanes") {
                             std::string unit;
                             in >> value >> unit;
                             column_s = value * (unit == "s" ? 1 : unit == "ms" ? 1e-3 : 1e-6);
+                            continue;
+                        }
+                        if (item == "a column shows what took most of it" ||
+                            item == "digits: the most held in a column") {
                             continue;
                         }
                         CHECK_MESSAGE(legend.insert(cells(item)[0]).second, "twice: " << item);
@@ -361,6 +379,7 @@ stuck ········qqqqqqqqq still waiting
 q queue empty (get waits)
 t waiting on another task
 · not started yet   1 column = 1.25 ms
+a column shows what took most of it
 )"));
 }
 

@@ -122,6 +122,16 @@ inline Lines Harness::log(std::string_view ch) const {
     return log_lines(trace, ch);
 }
 
+/// "0.100 slots permits.in_use 1" for each counter sample, in the order recorded.
+inline Lines counter_lines(const Trace& trace) {
+    Lines lines;
+    for (const CounterSample& s : trace.counters()) {
+        lines.push_back(
+            fmt::format("{:.3f} {} {} {}", to_secs(s.t), s.name, to_string(s.kind), s.value));
+    }
+    return lines;
+}
+
 /// Waits until `task` is done, whatever way it ended (a braced std::vector{...} cannot appear in
 /// a co_await expression with GCC 12, whose coroutines reject initializer_list temporaries).
 template <class T>

@@ -342,3 +342,54 @@ TEST_CASE("frames and records come from memory blocks that grow past a huge page
     for (auto* p : blocks) detail::free_record(p, size);
     CHECK(stats.live_records == live);
 }
+
+TEST_CASE("sleep_as: a sleep traced as another kind of wait, with its name") {
+    Harness h;
+    h.loop.run([]() -> Task<void> {
+        co_await sleep_as(WaitKind::Io, secs(0.05), "service");
+        co_await sleep_as(WaitKind::Backoff, secs(0.02));
+        co_await sleep_as(WaitKind::Io, Duration::zero(), "service");  // still a yield
+        CHECK(Loop::current().now() == secs(0.07));
+    }());
+    CHECK(h.events({EventType::Suspended}) == Lines{"0.000 main suspended io (service)",
+                                                    "0.050 main suspended backoff before a retry",
+                                                    "0.070 main suspended yield"});
+}
+
+namespace {
+
+/// Three tasks whose timers tie and interleave: the story a paced loop must keep.
+Task<void> interleaved() {
+    std::vector<TaskHandle<void>> tasks;
+    for (int i = 0; i < 3; ++i) {
+        tasks.push_back(spawn(
+            [](int n) -> Task<void> {
+                for (int k = 0; k < 4; ++k) {
+                    co_await sleep(secs(0.01 * (n + 1)));
+                    print("{} step {}", n, k);
+                }
+            }(i),
+            fmt::format("t{}", i)));
+    }
+    for (auto& t : tasks) co_await t;
+}
+
+}  // namespace
+
+TEST_CASE("a paced virtual loop plays in real time and keeps the virtual story exactly") {
+    Harness plain;
+    plain.loop.run(interleaved());
+    for (double speed : {1.0, 10.0, 1000.0}) {
+        CAPTURE(speed);
+        Harness paced(ClockMode::Virtual, LoopOptions{.speed = speed, .paced = true});
+        const auto before = std::chrono::steady_clock::now();
+        paced.loop.run(interleaved());
+        // The run cannot end before the wall clock has reached its last timer (0.12 s / speed),
+        // less the time between the loop's start and `before`.
+        const std::chrono::duration<double> took = std::chrono::steady_clock::now() - before;
+        CHECK(took.count() >= 0.12 / speed - 0.001);
+        CHECK(paced.output() == plain.output());
+        CHECK(paced.events({EventType::Suspended, EventType::Resumed, EventType::Completed}) ==
+              plain.events({EventType::Suspended, EventType::Resumed, EventType::Completed}));
+    }
+}

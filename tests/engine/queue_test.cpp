@@ -190,3 +190,28 @@ TEST_CASE("join waits for task_done of every item put, then releases all joiners
     CHECK(h.output() == Lines{"0.200 w w handled 0", "0.400 w w handled 1", "0.600 w w handled 2",
                               "0.600 main main joined", "0.600 joiner joined"});
 }
+
+TEST_CASE("a traced queue records its depth as a counter, the last value of each instant") {
+    Harness h;
+    h.loop.run([]() -> Task<void> {
+        Queue<int> q(2);
+        auto c = spawn(consumer(&q, "c", 0.1), "c");
+        for (int i = 0; i < 5; ++i) co_await q.put(i);
+        co_await q.put(-1);
+        co_await q.join();
+        co_await c;
+    }());
+    // At 0 the queue fills (c takes item 0, main puts item 2); each later instant c takes one and
+    // main, let in, puts the next; from 0.4 s nothing more comes.
+    CHECK(counter_lines(h.trace) == Lines{"0.000 queue queue.depth 2", "0.100 queue queue.depth 2",
+                                          "0.200 queue queue.depth 2", "0.300 queue queue.depth 2",
+                                          "0.400 queue queue.depth 1",
+                                          "0.500 queue queue.depth 0"});
+    // Untraced, nothing is recorded and nothing fails.
+    Loop untraced(LoopOptions{.clock = ClockMode::Virtual});
+    untraced.run([]() -> Task<void> {
+        Queue<int> q;
+        co_await q.put(1);
+        CHECK(co_await q.get() == 1);
+    }());
+}

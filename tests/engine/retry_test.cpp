@@ -283,3 +283,72 @@ TEST_CASE("retry: a bad policy is refused at the call") {
     CHECK_THROWS_AS((void)retry(RetryPolicy{.attempt_timeout = Duration::zero()}, fn), ValueError);
     check_no_leaks();
 }
+
+TEST_CASE("retry: with slots an attempt starts, and is logged, once it holds a permit") {
+    {
+        Harness h;
+        h.loop.run([]() -> Task<void> {
+            // Two callers, one slot. a fails its first attempt at 0.01 s; during its backoff it
+            // holds no permit, so b's first attempt runs then (0.01-0.06 s), and a's second
+            // attempt starts when b gives the slot back at 0.06 s, though its backoff ended at
+            // 0.03.
+            Semaphore slots(1, "slots");
+            Flaky a{.failures = 1, .work = 0.01};
+            Flaky b{.work = 0.05};
+            RetryPolicy policy{.base_delay = secs(0.02), .slots = &slots};
+            auto call_a = [&a] { return call(&a); };
+            auto call_b = [&b] { return call(&b); };
+            auto ta = spawn(retry(policy, call_a), "a");
+            auto tb = spawn(retry(policy, call_b), "b");
+            CHECK(co_await ta == 2);
+            CHECK(co_await tb == 1);
+            CHECK(slots.value() == 1);
+        }());
+        CHECK(h.log(channel::retry) == Lines{"0.000 a attempt 1/3",
+                                             "0.010 a backoff 0.02 s after RuntimeError: failure 1",
+                                             "0.010 b attempt 1/3", "0.060 a attempt 2/3"});
+        // Each wait has its own kind: b waits for the slot, a's backoff is not a plain sleep.
+        CHECK(h.events({EventType::Suspended}) ==
+              Lines{"0.000 main suspended task a", "0.000 a suspended sleep",
+                    "0.000 b suspended slots.acquire", "0.010 a suspended backoff before a retry",
+                    "0.010 b suspended sleep", "0.030 a suspended slots.acquire",
+                    "0.060 a suspended sleep"});
+        CHECK(h.output() == Lines{"0.000 a call 1", "0.010 b call 1", "0.060 a call 2"});
+    }
+    check_no_leaks();
+}
+
+TEST_CASE("retry: the attempt's timeout starts once the permit is held") {
+    {
+        Harness h;
+        h.loop.run([]() -> Task<void> {
+            Semaphore slots(1);
+            auto holder = spawn(
+                [](Semaphore* s) -> Task<void> {
+                    auto held = co_await s->hold();
+                    co_await sleep(secs(1.0));
+                }(&slots),
+                "holder");
+            co_await yield();
+            Flaky service{.work = 0.05};
+            RetryPolicy policy{.attempt_timeout = secs(0.08), .slots = &slots};
+            CHECK(co_await retry(policy, [&service] { return call(&service); }) == 1);
+            CHECK(Loop::current().now() == secs(1.05));  // a second in line, then 0.05 s of work
+            co_await holder;
+        }());
+        CHECK(h.log(channel::retry) == Lines{"1.000 main attempt 1/3"});
+    }
+    check_no_leaks();
+}
+
+TEST_CASE("retry: giving up after a single attempt says attempt, not attempts") {
+    Harness h;
+    h.loop.run([]() -> Task<void> {
+        Flaky service{.failures = 100};
+        CHECK_THROWS_AS(
+            co_await retry(RetryPolicy{.max_attempts = 1}, [&service] { return call(&service); }),
+            RuntimeError);
+    }());
+    CHECK(h.log(channel::retry).back() ==
+          "0.000 main gave up after 1 attempt: RuntimeError: failure 1");
+}

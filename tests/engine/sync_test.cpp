@@ -246,3 +246,24 @@ TEST_CASE("a task waiting on an event nobody will set is a deadlock, reported") 
     }
     CHECK(message == "deadlock: no task can make progress: main waits on event.wait");
 }
+
+TEST_CASE("semaphore: permits in use are a counter; a hand-off to a waiter keeps one in use") {
+    Harness h;
+    h.loop.run([]() -> Task<void> {
+        Semaphore slots(2, "slots");
+        auto holder = [](Semaphore* s) -> Task<void> {
+            auto held = co_await s->hold();
+            co_await sleep(secs(0.1));
+        };
+        std::vector<TaskHandle<void>> tasks;
+        for (int i = 0; i < 3; ++i) tasks.push_back(spawn(holder(&slots)));
+        for (auto& t : tasks) co_await t;
+        Lock lock;  // a lock's one permit is no counter
+        auto locked = co_await lock.hold();
+    }());
+    // Two take a permit at 0 (one sample: the instant's last value). At 0.1 s the first release
+    // hands its permit to the third task (still 2 in use), the second frees one.
+    CHECK(counter_lines(h.trace) == Lines{"0.000 slots permits.in_use 2",
+                                          "0.100 slots permits.in_use 1",
+                                          "0.200 slots permits.in_use 0"});
+}

@@ -116,10 +116,12 @@ const std::map<int, std::set<std::string>>& fixed_numbers() {
         // asyncio's debug mode (PYTHONASYNCIODEBUG=1) logs steps holding the loop over 100 ms.
         {5, {"100", "3"}},  // and "lesson 3"
         // 06_resilience.cpp: an answer takes 10 to 60 ms (serve), so only a timeout above 0.06 s
-        // never fires; the backoff is 0.02 x 2^(attempt-1) s (retry_policy); the breaker scene:
-        // a request every 25 ms, the service down from 0.1 to 0.3 s, 3 failures in a row open the
-        // breaker, a 0.1 s cooldown.
-        {6, {"10", "60", "0.06", "0.02", "2", "25", "0.1", "0.3", "3"}},
+        // never fires; the backoff is 0.02 x 2^(attempt-1) s stretched by a jitter of 0 to 50 %,
+        // so 0.02 to 0.03 s after the first failure and at most 1.5 times the formula
+        // (retry_policy); the breaker scene: a request every 25 ms, the service down from 0.1 to
+        // 0.3 s, 3 failures in a row open the breaker, a 0.1 s cooldown (the explanation, shown
+        // before the run; the takeaway names the run's own failure_threshold and cooldown_s).
+        {6, {"10", "60", "0.06", "0.02", "2", "50", "0.03", "1.5", "25", "0.1", "0.3", "3"}},
         {7, {}},
         // 08_cache.cpp: in the ttl and failure demos a request arrives every 0.03 s (arrival_gap).
         {8, {"0.03"}},
@@ -294,6 +296,12 @@ TEST_CASE("the words follow the run, not the defaults") {
 
     CHECK(fill(6, "breaker", {{"urls", "5"}}).takeaway.find("never opened") != std::string::npos);
     CHECK(fill(6, "breaker", {}).takeaway.find("never opened") == std::string::npos);
+    // The breaker's threshold and cooldown are the run's figures, not words written by hand.
+    const Filled breaker = fill(6, "breaker", {});
+    CHECK(breaker.takeaway.find("after 3 consecutive failures") != std::string::npos);
+    CHECK(breaker.takeaway.find("cooldown of 0.100 s") != std::string::npos);
+    CHECK(fill(6, "breaker", {{"urls", "5"}}).takeaway.find("failed 3 times in a row") !=
+          std::string::npos);
 
     const Filled flaky = fill(6, "retry", {{"fail-rate", "0.9"}});
     CHECK(flaky.takeaway.find("0.9^3 = 72.9%") != std::string::npos);

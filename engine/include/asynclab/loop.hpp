@@ -44,6 +44,13 @@ struct LoopOptions {
     Trace* trace = nullptr;   ///< Record every state change here; nullptr records nothing.
     std::uint64_t seed = 42;  ///< Seeds the run's generator (random()).
     unsigned pool_size = 4;   ///< Threads of the (simulated, on the virtual clock) pool.
+    /// Virtual clock only: before each jump to the next timer, wait until the wall clock (scaled
+    /// by `speed`) has caught up with it. The run then plays in real time yet keeps the virtual
+    /// clock's story to the nanosecond: real timers cannot, at any speed, as soon as the machine
+    /// is late by more than the gap between two events (at speed 100, 0.1 ms late is 10 ms of the
+    /// run, and an answer due at 30 ms loses to its 80 ms timeout). An interrupt ends the pacing:
+    /// the cleanup it starts runs at once.
+    bool paced = false;
 };
 
 class Loop {
@@ -111,6 +118,8 @@ class Loop {
     void record_wait(const detail::WaitTarget& target);
     /// Records that the breaker called `name` moved from one state to another, in the current task.
     void record_breaker(BreakerState from, BreakerState to, std::string_view name);
+    /// Records a counter's new value (a queue's depth, a semaphore's permits in use).
+    void record_counter(CounterKind kind, std::string_view name, std::int64_t value);
 
   private:
     template <class T>
@@ -150,6 +159,7 @@ class Loop {
     void run_until_done(detail::TaskCore& main);
     bool turn();
     bool wait_for_work();
+    bool pace_until(Duration deadline);
     void poll_if_due();
     void fire_due_timers();
     void run_ready();

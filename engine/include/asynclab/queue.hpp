@@ -66,6 +66,8 @@ class QueueBase {
     /// After an item left: wake putters for the free slots nobody has been woken for yet.
     void wake_putters(std::size_t size) noexcept;
     void item_put() noexcept { ++unfinished_; }
+    /// The queue's depth changed: a traced run records it as a counter (queue.cpp).
+    void note_depth(std::size_t size) const noexcept;
 
     std::size_t maxsize_;
     std::string name_;
@@ -160,6 +162,7 @@ class Queue : public detail::QueueBase {
     T take() {
         T item = std::move(items_.front());
         items_.pop_front();
+        note_depth(items_.size());
         wake_putters(items_.size());
         return item;
     }
@@ -167,6 +170,7 @@ class Queue : public detail::QueueBase {
     void add(T item) {
         items_.push_back(std::move(item));
         item_put();
+        note_depth(items_.size());
         wake_getters(items_.size());
     }
 

@@ -9,9 +9,13 @@
 //   std::string body = co_await retry(policy, fetch_url, &stats);
 //
 // Exact semantics:
-// - Attempt k (from 1) calls fn() and awaits the result in the calling task. With attempt_timeout
-//   set it runs under timeout(attempt_timeout, ...): a slow attempt is cancelled, cleans up, and
-//   fails with TimeoutError, which is retryable unless the predicate says otherwise.
+// - Attempt k (from 1) calls fn() and awaits the result in the calling task. With `slots` set it
+//   first waits for one of the semaphore's permits and holds it for the attempt only (asyncio:
+//   `async with sem:` around each attempt, not around the retry loop): the attempt starts, and is
+//   traced, once it holds one, and the backoff after it holds none, so a pause never keeps another
+//   call out. With attempt_timeout set the attempt runs under timeout(attempt_timeout, ...),
+//   started once it holds its permit: a slow attempt is cancelled, cleans up, and fails with
+//   TimeoutError, which is retryable unless the predicate says otherwise.
 // - The backoff after failed attempt k is d = min(max_delay, base_delay × multiplier^(k−1)), or
 //   with jitter j > 0, d × (1 + U[0, j)). Jitter only lengthens a gap, so every gap is at least
 //   the policy's delay; it applies after the cap so that callers held at max_delay still spread
@@ -22,8 +26,10 @@
 //   same). A timeout around the whole retry() therefore stops it cleanly.
 // - An error the predicate rejects propagates after the attempt that raised it; when the attempts
 //   run out, the last attempt's error propagates.
-// - With tracing on, each attempt ("attempt 2/3"), backoff ("backoff 0.04 s after TimeoutError:
-//   timed out after 0.08 s") and giving up is a Log event on channel::retry in the calling task.
+// - With tracing on, each attempt ("attempt 2/3", when it starts), backoff ("backoff 0.04 s after
+//   TimeoutError: timed out after 0.08 s") and giving up is a Log event on channel::retry in the
+//   calling task, and the backoff's pause is a wait of its own kind (WaitKind::Backoff), never a
+//   plain sleep.
 // - `stats`, when given, is updated as the retry goes (so it is right even if the retry is
 //   cancelled) and must outlive the returned task.
 // - A bad policy throws ValueError from retry() itself, at the call: max_attempts < 1, a negative
@@ -48,6 +54,7 @@
 #include "asynclab/clock.hpp"
 #include "asynclab/errors.hpp"
 #include "asynclab/random.hpp"
+#include "asynclab/semaphore.hpp"
 #include "asynclab/sleep.hpp"
 #include "asynclab/task.hpp"
 #include "asynclab/timeout.hpp"
@@ -126,7 +133,8 @@ struct RetryPolicy {
     double jitter = 0.0;               ///< j: each backoff is stretched by a factor in [1, 1 + j).
     ErrorPredicate retryable{};        ///< Which errors to retry; empty: all of them.
     std::optional<Duration> attempt_timeout{};  ///< Limit on each attempt; none: no limit.
-    Random* random = nullptr;  ///< The jitter's generator; nullptr: the running loop's.
+    Random* random = nullptr;    ///< The jitter's generator; nullptr: the running loop's.
+    Semaphore* slots = nullptr;  ///< Each attempt holds one of its permits; nullptr: no limit.
 };
 
 /// What a retry did, for reports ("3 attempts").
@@ -152,6 +160,7 @@ class RetryRun {
     [[nodiscard]] const std::optional<Duration>& attempt_timeout() const noexcept {
         return policy_.attempt_timeout;
     }
+    [[nodiscard]] Semaphore* slots() const noexcept { return policy_.slots; }
 
   private:
     RetryPolicy policy_;
@@ -159,22 +168,30 @@ class RetryRun {
     int attempt_ = 0;
 };
 
+/// One attempt, once it holds its permit (if any): the permit is given back when it ends.
+template <class Fn>
+Task<CallResult<Fn>> attempt_once(RetryRun& run, Fn& fn) {
+    std::optional<Held<Semaphore>> permit;
+    if (Semaphore* slots = run.slots()) permit.emplace(co_await slots->hold());
+    run.start_attempt();
+    if (const auto& limit = run.attempt_timeout()) {
+        co_return co_await timeout(*limit, as_task(fn()));
+    }
+    co_return co_await as_task(fn());
+}
+
 template <class Fn>
 Task<CallResult<Fn>> retry_loop(RetryRun run, Fn fn) {
     for (;;) {
-        run.start_attempt();
         std::exception_ptr error;
         try {
-            if (const auto& limit = run.attempt_timeout()) {
-                co_return co_await timeout(*limit, as_task(fn()));
-            }
-            co_return co_await as_task(fn());
+            co_return co_await attempt_once(run, fn);
         } catch (const Cancelled&) {
             throw;
         } catch (...) {
             error = std::current_exception();
         }
-        co_await sleep(run.backoff_after(error));
+        co_await sleep_as(WaitKind::Backoff, run.backoff_after(error), "retry");
     }
 }
 

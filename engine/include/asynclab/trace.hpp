@@ -48,10 +48,20 @@ enum class WaitKind : std::uint8_t {
     Event,
     PoolQueued,   ///< A job handed to the thread pool, waiting for a thread.
     PoolRunning,  ///< A pool thread runs the job.
+    Backoff,      ///< A retry's pause before its next attempt (retry.hpp).
+    Io,           ///< Waiting for a reply, as from a network (a lesson's fake service).
     Other,
 };
 
+/// A number that tells a story over time, sampled at each change.
+enum class CounterKind : std::uint8_t {
+    QueueDepth,    ///< Items in a queue (lesson 3's backpressure).
+    PermitsInUse,  ///< A semaphore's permits held (lesson 4's limit).
+};
+
 std::string_view to_string(EventType type) noexcept;
+/// "queue.depth", "permits.in_use", as the JSON report spells them.
+std::string_view to_string(CounterKind kind) noexcept;
 /// "sleep", "task", "queue.get"... as the JSON report spells them.
 std::string_view to_string(WaitKind kind) noexcept;
 /// How a wait reads to a person: "queue.get (empty)", "task fetch-1", "semaphore.acquire".
@@ -82,6 +92,14 @@ struct TraceEvent {
     std::string_view name;
 };
 
+/// A counter's new value. Kept apart from the events, which it would grow for every event.
+struct CounterSample {
+    Duration t{};
+    CounterKind kind = CounterKind::QueueDepth;
+    std::string_view name;  ///< The primitive's name ("queue", "slots"), the Trace's own copy.
+    std::int64_t value = 0;
+};
+
 struct TaskInfo {
     std::uint64_t id = 0;
     std::string name;
@@ -107,12 +125,19 @@ class Trace {
     /// Keeps a completed task's value (before its Completed event is recorded).
     void set_value(std::uint64_t task, Value value);
     void record(TraceEvent event);
+    /// Samples of one counter are kept in time order; a second sample at the same time replaces
+    /// the first (what held between two instants is the last value).
+    void record_counter(CounterSample sample);
 
     [[nodiscard]] const std::deque<TraceEvent>& events() const noexcept { return events_; }
     [[nodiscard]] const std::deque<TaskInfo>& tasks() const noexcept { return tasks_; }
+    /// Every counter's samples, in the order recorded.
+    [[nodiscard]] const std::deque<CounterSample>& counters() const noexcept { return counters_; }
     [[nodiscard]] const TaskInfo* task(std::uint64_t id) const noexcept;
 
   private:
+    std::string_view intern(std::string_view name);
+
     struct NameHash {
         using is_transparent = void;
         std::size_t operator()(std::string_view s) const noexcept {
@@ -128,6 +153,7 @@ class Trace {
     // (16 bytes) rather than a string (32). A deque, so growing it moves no text an event views.
     std::deque<std::string> texts_;
     std::deque<TaskInfo> tasks_;  // a deque for the same reason as events_
+    std::deque<CounterSample> counters_;
     Observer observer_;
 };
 

@@ -53,12 +53,14 @@ class Permits {
 
   protected:
     Permits(std::size_t value, std::string name, WaitKind kind)
-        : value_(value), name_(std::move(name)), kind_(kind) {}
+        : value_(value), initial_(value), name_(std::move(name)), kind_(kind) {}
     ~Permits() = default;
 
     /// Gives a permit to the longest waiter, or back to the free ones.
     void give_back() noexcept {
-        if (!hand_off_front(waiters_)) ++value_;
+        if (hand_off_front(waiters_)) return;  // the permit stays in use, by the waiter
+        ++value_;
+        note_in_use();
     }
     [[nodiscard]] std::size_t free_permits() const noexcept { return value_; }
 
@@ -67,10 +69,14 @@ class Permits {
         // A free permit implies nobody waits: a release with waiters hands it over instead.
         if (value_ == 0) return false;
         --value_;
+        note_in_use();
         return true;
     }
+    /// A semaphore's permits in use, for a traced run's counter (sync_primitives.cpp).
+    void note_in_use() const noexcept;
 
     std::size_t value_;
+    std::size_t initial_;
     WaitList waiters_;
     std::string name_;
     WaitKind kind_;
