@@ -282,12 +282,12 @@ int run_program(int argc, char** argv) {
     int show_lesson = 0;
     std::string show_code;
     CLI::App* show = app.add_subcommand("show", tr("main.help.show"));
-    show->add_option("N", show_lesson, tr("main.help.lesson_number"))->required()->check(lesson_number());
-    CLI::Option* code_option =
-        show->add_option("--code", show_code,
-                         tr("main.help.code"))
-            ->expected(0, 1)
-            ->check(code_listing());
+    show->add_option("N", show_lesson, tr("main.help.lesson_number"))
+        ->required()
+        ->check(lesson_number());
+    CLI::Option* code_option = show->add_option("--code", show_code, tr("main.help.code"))
+                                   ->expected(0, 1)
+                                   ->check(code_listing());
     show->add_flag("--json", json, tr("main.help.json"));
     show->add_flag("--no-color", no_color, tr("main.help.no_color"));
 

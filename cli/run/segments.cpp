@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <unordered_map>
 
+#include "words.hpp"
+
 namespace asynclab::cli {
 
 std::string_view to_string(EndState state) noexcept {
@@ -150,9 +152,9 @@ std::vector<CounterLane> counter_lanes(const Trace& trace, Duration end) {
 std::string counter_label(const CounterLane& lane) {
     switch (lane.kind) {
         case CounterKind::QueueDepth:
-            return std::string(lane.name) + " depth";
+            return say("timeline.queue_depth", fmt::arg("name", lane.name));
         case CounterKind::PermitsInUse:
-            return std::string(lane.name) + " in use";
+            return say("timeline.permits_in_use", fmt::arg("name", lane.name));
     }
     return std::string(lane.name);
 }

@@ -415,7 +415,8 @@ std::string render_timeline(const TraceReading& reading, const TimelineOptions& 
     const Duration end = reading.end;
     const std::vector<TaskSegments>& tasks = reading.tasks;
     const std::vector<BreakerSpan>& breaker = reading.breaker;
-    if (tasks.empty() && breaker.empty() && reading.counters.empty()) return tr("timeline.no_tasks") + "\n";
+    if (tasks.empty() && breaker.empty() && reading.counters.empty())
+        return tr("timeline.no_tasks") + "\n";
 
     std::vector<Lane> lanes;
     for (const TaskSegments& task : tasks) {
@@ -437,9 +438,9 @@ std::string render_timeline(const TraceReading& reading, const TimelineOptions& 
         lane.name = clean(counter_label(counter), unicode);
         lane.name_style = Style::Dim;
         lane.counter = &counter;
-        lane.suffix = counter.max <= 9 ? fmt::format("max {}", counter.max)
-                                       : fmt::format("max {}, 0-9 scaled", counter.max);
-        lane.short_suffix = fmt::format("max {}", counter.max);
+        lane.suffix = say(counter.max <= 9 ? "timeline.counter_max" : "timeline.counter_max_scaled",
+                          fmt::arg("n", counter.max));
+        lane.short_suffix = say("timeline.counter_max", fmt::arg("n", counter.max));
         lane.suffix_style = Style::Dim;
     }
 
@@ -506,9 +507,9 @@ std::string render_timeline(const TraceReading& reading, const TimelineOptions& 
     std::vector<std::string> notes;
     if (scale.columns > 1) {
         notes.push_back(column_span(scale.column_ns, unicode));
-        notes.emplace_back("a column shows what took most of it");
+        notes.emplace_back(tr("timeline.rule_main_state"));
     }
-    if (!reading.counters.empty()) notes.emplace_back("digits: the most held in a column");
+    if (!reading.counters.empty()) notes.emplace_back(tr("timeline.rule_digits"));
     draw_legend(out, used, details, notes, width, painter);
     return out;
 }

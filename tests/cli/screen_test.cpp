@@ -41,7 +41,7 @@ std::vector<std::string> lines_of(const std::string& text) {
 /// A legend item: a mark's glyph, then a space (a lane starts with its task's name).
 bool legend_line(std::string_view line) {
     static const std::vector<std::string_view> glyphs{"·", "░", "▒", "┃", "█", "y", "?", "t",
-                                                      "p", "P", "e", "l", "s", "j", "q", "Q",
+                                                      "p", "P", "e", "l", "s", "j", "q", "Q", "b", "i",
                                                       "⊘", "✗", "✓", "═", "╌", "×"};
     for (std::string_view g : glyphs) {
         if (line.starts_with(g) && line.substr(g.size()).starts_with(' ')) return true;
