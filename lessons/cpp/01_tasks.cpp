@@ -15,13 +15,6 @@
 namespace asynclab::lessons {
 namespace {
 
-/// A failure of the fake network.
-class ConnectionError : public Error {
-  public:
-    using Error::Error;
-    [[nodiscard]] const char* kind() const noexcept override { return "ConnectionError"; }
-};
-
 std::string joined(const std::vector<std::string>& names) {
     return fmt::format("{}", fmt::join(names, ", "));
 }

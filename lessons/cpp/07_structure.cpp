@@ -18,13 +18,6 @@
 namespace asynclab::lessons {
 namespace {
 
-/// A failure of the fake network.
-class ConnectionError : public Error {
-  public:
-    using Error::Error;
-    [[nodiscard]] const char* kind() const noexcept override { return "ConnectionError"; }
-};
-
 /// How a child ends: it works, then completes or raises one of these.
 enum class Ending { Completes, ConnectionLost, BadReply };
 

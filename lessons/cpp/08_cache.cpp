@@ -22,13 +22,6 @@ namespace {
 /// In the demos where requests trickle in, one arrives this often.
 constexpr Duration arrival_gap = std::chrono::milliseconds(30);
 
-/// A failure of the fake service.
-class ConnectionError : public Error {
-  public:
-    using Error::Error;
-    [[nodiscard]] const char* kind() const noexcept override { return "ConnectionError"; }
-};
-
 struct Counts {
     int fetches = 0;
     int failed_fetches = 0;

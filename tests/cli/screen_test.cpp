@@ -18,6 +18,7 @@
 #include "asynclab/lessons/trim_split.hpp"
 #include "process.hpp"
 #include "quiz/quiz.hpp"
+#include "quiz_helpers.hpp"
 #include "terminal/text.hpp"
 
 using namespace asynclab::testing;
@@ -41,8 +42,8 @@ std::vector<std::string> lines_of(const std::string& text) {
 /// A legend item: a mark's glyph, then a space (a lane starts with its task's name).
 bool legend_line(std::string_view line) {
     static const std::vector<std::string_view> glyphs{"·", "░", "▒", "┃", "█", "y", "?", "t",
-                                                      "p", "P", "e", "l", "s", "j", "q", "Q", "b", "i",
-                                                      "⊘", "✗", "✓", "═", "╌", "×"};
+                                                      "p", "P", "e", "l", "s", "j", "q", "Q",
+                                                      "b", "i", "⊘", "✗", "✓", "═", "╌", "×"};
     for (std::string_view g : glyphs) {
         if (line.starts_with(g) && line.substr(g.size()).starts_with(' ')) return true;
     }
@@ -108,33 +109,6 @@ std::string quiz_home() {
         .string();
 }
 
-/// An answer of the right kind to every question of lesson `l`'s quiz at `seed`, right or not:
-/// the report then shows every question, explanation and command.
-std::string some_answers(const asynclab::lessons::Lesson& l, std::uint64_t seed) {
-    using asynclab::cli::AnswerKind;
-    const asynclab::cli::Quiz quiz =
-        asynclab::cli::make_quiz(l, asynclab::lessons::lesson_text(l.number, "en"), seed);
-    std::string out;
-    for (const auto& q : quiz.questions) {
-        out += out.empty() ? "" : ",";
-        switch (q.kind) {
-            case AnswerKind::Letters:
-                out += "a";
-                break;
-            case AnswerKind::Number:
-                out += "0";
-                break;
-            case AnswerKind::Sequence:
-                out += fmt::format("{}", fmt::join(q.right_words, ">"));
-                break;
-            case AnswerKind::Word:
-                out += "x";
-                break;
-        }
-    }
-    return out;
-}
-
 TEST_CASE("the quiz fits the terminal in every language") {
     for (const auto& language : asynclab::lessons::languages()) {
         for (int columns : {60, 80}) {
@@ -144,8 +118,8 @@ TEST_CASE("the quiz fits the terminal in every language") {
                      {std::vector<std::string>{"quiz", n, "--seed", "1", "--lang",
                                                std::string(language.code)},
                       std::vector<std::string>{"quiz", n, "--seed", "2", "--answers",
-                                               some_answers(*l, 2), "--lang",
-                                               std::string(language.code)}}) {
+                                               asynclab::testing::placeholder_answers(l->number, 2),
+                                               "--lang", std::string(language.code)}}) {
                     // Its own progress file: these attempts are not the other tests' business.
                     const Result r =
                         run_cli(args, {fmt::format("COLUMNS={}", columns), "NO_COLOR=1",

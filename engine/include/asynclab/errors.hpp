@@ -37,6 +37,7 @@ ASYNCLAB_ERROR(QueueEmpty, Error);         ///< get_nowait on an empty queue.
 ASYNCLAB_ERROR(RuntimeError, Error);  ///< Misuse: releasing an unlocked lock, too many task_done.
 ASYNCLAB_ERROR(ValueError, Error);    ///< A bad argument.
 ASYNCLAB_ERROR(CircuitOpenError, Error);  ///< A call refused by an open circuit breaker.
+ASYNCLAB_ERROR(ConnectionError, Error);   ///< A connection that failed (Python's builtin).
 
 /// No task can ever run again: every live task waits on something nothing will wake.
 ASYNCLAB_ERROR(Deadlock, Error);
