@@ -1,13 +1,14 @@
 """Lesson 6 — resilience: surviving a flaky service by putting the earlier lessons together.
 Each attempt waits for one of --concurrency slots (a semaphore, lesson 4) and runs under a
---timeout (lesson 2); a failed attempt is retried after a backoff that doubles each time; and
-in the second demo a circuit breaker stops calling a service that is down, probes it after a
+--timeout (lesson 2); a failed attempt is retried after a backoff that doubles each time,
+stretched by a random jitter, and waited out without a slot; and in the second demo a circuit breaker stops calling a service that is down, probes it after a
 cooldown, and closes again once it answers.
 
 The asyncio twin of `asynclab run 6`: the same tasks, in the same order, with the same names,
 printing the same lines. Each demo runs in a fresh asyncio.run(), so its times start at zero.
-Every random choice comes from random.Random(--seed): the same seed replays the same run of
-this program (asynclab draws from a generator of its own, so its numbers differ).
+Every random choice comes from random.Random(--seed): each URL draws from a generator of its own,
+seeded from that one in URL order, so the same seed replays the same run of this program
+(asynclab draws from a generator of its own, so its numbers differ).
 asyncio has no retry or circuit breaker: both are written out below, as small as they come.
 asyncio.timeout() is new in Python 3.11; lesson 6's text says what to write before that.
 
@@ -28,8 +29,10 @@ DOWN_FROM = 0.1
 DOWN_UNTIL = 0.3
 BREAKER_THRESHOLD = 3
 BREAKER_COOLDOWN = 0.1
-# The backoff after failed attempt k is BASE_DELAY * 2 ** (k - 1): 0.02, 0.04, 0.08 s...
+# The backoff after failed attempt k is BASE_DELAY * 2 ** (k - 1): 0.02, 0.04, 0.08 s..., each
+# stretched by a random 0-50% (JITTER): clients that fail together would otherwise retry together.
 BASE_DELAY = 0.02
+JITTER = 0.5
 
 
 class HTTPError(Exception):
@@ -43,8 +46,7 @@ class CircuitOpenError(Exception):
 class FakeService:
     """The fake service. While `down` it takes requests and never answers them."""
 
-    def __init__(self, rng, fail_rate):
-        self.rng = rng
+    def __init__(self, fail_rate):
         self.fail_rate = fail_rate
         self.down = False
         self.requests = 0  # requests that reached it
@@ -60,14 +62,15 @@ class Request:
     unanswered = False
 
 
-async def serve(service, request):
-    """One request: its answer takes 10 to 60 ms and is an error with --fail-rate."""
+async def serve(service, request, rng):
+    """One request: its answer takes 10 to 60 ms and is an error with --fail-rate, both drawn
+    from the URL's generator `rng` as the request arrives."""
     service.requests += 1
     service.in_flight += 1
     service.max_in_flight = max(service.max_in_flight, service.in_flight)
     try:
-        request.latency = service.rng.randint(10, 60) / 1000
-        request.error = service.rng.random() < service.fail_rate
+        request.latency = rng.randint(10, 60) / 1000
+        request.error = rng.random() < service.fail_rate
         if service.down:
             request.unanswered = True
             await asyncio.sleep(3600)  # no answer: only the caller's timeout ends this
@@ -79,11 +82,11 @@ async def serve(service, request):
         service.in_flight -= 1  # answered, or abandoned by the caller's timeout
 
 
-async def timed_request(service, limit, request):
+async def timed_request(service, limit, request, rng):
     """The request under the per-attempt deadline: when time is up it is cancelled."""
     try:
         async with asyncio.timeout(limit):
-            return await serve(service, request)
+            return await serve(service, request, rng)
     except TimeoutError:
         raise TimeoutError(f"timed out after {limit:g} s") from None
 
@@ -168,7 +171,10 @@ class Client:
 
 
 class Stats:
-    def __init__(self):
+    """One URL's retries, and its own generator: its requests' fates and its backoffs' jitter."""
+
+    def __init__(self, rng):
+        self.rng = rng
         self.attempts = 0
         self.backoffs = []
 
@@ -179,16 +185,17 @@ def ms(seconds):
 
 async def attempt(client, stats):
     """One attempt: wait for a slot, then send the request (through the breaker, if any).
-    The deadline starts once the slot is ours: waiting for a turn is not the service's fault.
-    The printed line says how the attempt ended, and why."""
+    The attempt counts, and its deadline starts, once the slot is ours: waiting for a turn is
+    not the service's fault. The printed line says how the attempt ended, and why."""
     loop = asyncio.get_running_loop()
     async with client.slots:  # a retry waits for its turn like any call
-        n = stats.attempts  # with_retries has counted this attempt already
+        stats.attempts += 1
+        n = stats.attempts
         sent = loop.time()
         request = Request()
 
         def send():
-            return timed_request(client.service, client.limit, request)
+            return timed_request(client.service, client.limit, request, stats.rng)
 
         try:
             if client.breaker is not None:
@@ -205,7 +212,7 @@ async def attempt(client, stats):
             if request.unanswered:
                 print(f"attempt {n}: no answer in {ms(waited)} ms, "
                       "timed out (the service is down)")
-            elif request.latency == waited:  # a tie: the deadline fires first
+            elif request.latency <= waited:  # due by then: a tie, and the deadline fires first
                 print(f"attempt {n}: timed out at {ms(waited)} ms, "
                       "the very moment its answer was due")
             else:
@@ -218,16 +225,18 @@ async def attempt(client, stats):
 
 
 async def with_retries(call, retries, stats, retryable=(Exception,)):
-    """Up to `retries` more attempts after a failed one, the backoff doubling each time.
-    CancelledError is no Exception: a cancelled attempt is never retried."""
+    """Up to `retries` more attempts after a failed one, the backoff doubling each time and
+    stretched by the jitter. The backoff is slept outside the semaphore: a URL waiting to retry
+    leaves its slot to another. CancelledError is no Exception: a cancelled attempt is never
+    retried."""
     for k in range(1, retries + 2):
-        stats.attempts += 1
         try:
             return await call()
         except retryable:
             if k == retries + 1:
                 raise  # the attempts ran out: the last error goes on up
-            stats.backoffs.append(BASE_DELAY * 2 ** (k - 1))
+            delay = BASE_DELAY * 2 ** (k - 1)
+            stats.backoffs.append(delay + delay * JITTER * stats.rng.random())
             await asyncio.sleep(stats.backoffs[-1])
 
 
@@ -261,10 +270,11 @@ async def retry(args):
     attempt under --timeout, failed ones retried with backoff.
     gather(return_exceptions=True) waits for them all: one URL failing for
     good does not stop the others."""
-    service = FakeService(random.Random(args.seed), args.fail_rate)
+    rng = random.Random(args.seed)
+    service = FakeService(args.fail_rate)
     client = Client(service, asyncio.Semaphore(args.concurrency),
                     args.timeout)
-    stats = [Stats() for _ in range(args.urls)]
+    stats = [Stats(random.Random(rng.getrandbits(64))) for _ in range(args.urls)]
     names = [url_name(i, args.urls) for i in range(args.urls)]
     calls = [asyncio.create_task(fetch_url(client, args.retries, s),
                                  name=name)
@@ -291,19 +301,21 @@ async def breaker(args):
     loop = asyncio.get_running_loop()
     start = loop.time()
     # It fails only by being down: --fail-rate is the retry demo's.
-    service = FakeService(random.Random(args.seed), 0.0)
+    rng = random.Random(args.seed)
+    service = FakeService(0.0)
     the_breaker = CircuitBreaker(BREAKER_THRESHOLD, BREAKER_COOLDOWN)
     client = Client(service, asyncio.Semaphore(args.concurrency),
                     args.timeout, the_breaker)
     retryable = (TimeoutError, HTTPError)  # not CircuitOpenError
 
     service_task = asyncio.create_task(outage(service), name="service")
-    stats = [Stats() for _ in range(args.urls)]
+    stats = []
     names = []
     calls = []
     for i in range(args.urls):
         if i > 0:
             await asyncio.sleep(ARRIVAL_GAP)
+        stats.append(Stats(random.Random(rng.getrandbits(64))))
         names.append(url_name(i, args.urls))
         calls.append(asyncio.create_task(
             fetch_url(client, args.retries, stats[i], retryable),
@@ -315,6 +327,8 @@ async def breaker(args):
     figures["state_changes"] = [{"t_s": t - start, "from": old, "to": new}
                                 for t, old, new in the_breaker.changes]
     figures["final_state"] = the_breaker.state
+    figures["failure_threshold"] = BREAKER_THRESHOLD
+    figures["cooldown_s"] = BREAKER_COOLDOWN
     return figures
 
 

@@ -25,7 +25,9 @@ be compared event for event (twin_test.py does):
   run_blocking on the virtual clock: the pool's max_workers threads, a FIFO queue, each job ending
   d after a thread takes it.
 - random.Random(seed) in the twin is the engine's generator (std::mt19937_64, and the engine's
-  integer() and unit()), so the same seed draws the same numbers on both sides.
+  integer(), unit() and next() as randint(), random() and getrandbits(64)), so the same seed
+  draws the same numbers on both sides, and random.Random(rng.getrandbits(64)) seeds a generator
+  of its own as the engine's Random(random.next()) does.
 - print() inside a demo is captured: each line becomes {"t_ns", "task", "text"}, with the loop's
   time and the name of the task that printed it — the C++ trace's "output" events. Every task
   created is recorded: its name, how it ended, when it first ran and when it ended.
@@ -251,6 +253,13 @@ class _EngineRandom:
 
     def randint(self, lo, hi):
         return lo + self._next() % (hi - lo + 1)
+
+    def getrandbits(self, k):
+        """The top k bits of one draw: getrandbits(64) is the engine's next(), with which a
+        lesson seeds a generator of its own (one per URL in lesson 6)."""
+        if not 0 <= k <= 64:
+            raise ValueError("the engine's generator draws at most 64 bits at a time")
+        return self._next() >> (64 - k)
 
     def uniform(self, lo, hi):
         return lo + (hi - lo) * self.random()
