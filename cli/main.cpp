@@ -137,6 +137,19 @@ std::string one_line(std::string s) {
     return s;
 }
 
+/// A parse error CLI11 worded, in the learner's language: the kinds a learner meets name what
+/// was wrong; any other keeps CLI11's words.
+std::string parse_error_text(const CLI::ParseError& e) {
+    const std::string what = one_line(e.what());
+    const std::size_t colon = what.find(": ");
+    const std::string detail = colon == std::string::npos ? what : what.substr(colon + 2);
+    if (dynamic_cast<const CLI::ExtrasError*>(&e) != nullptr)
+        return say("main.unexpected", fmt::arg("args", detail));
+    if (dynamic_cast<const CLI::RequiredError*>(&e) != nullptr && what.ends_with(" is required"))
+        return say("main.required", fmt::arg("name", what.substr(0, what.size() - 12)));
+    return what;
+}
+
 /// Every error line goes out here: whatever of the learner's input it quotes is made harmless.
 int fail(const std::string& message, int code) {
     std::fprintf(stderr, "asynclab: %s\n", safe_message(message).c_str());
@@ -384,10 +397,10 @@ int run_program(int argc, char** argv) {
                 return usage_error(say("main.unknown_command", fmt::arg("command", shown(first))),
                                    "");
             }
-            return usage_error(one_line(e.what()), tr("main.see_help"));
+            return usage_error(parse_error_text(e), tr("main.see_help"));
         }
         return usage_error(
-            one_line(e.what()),
+            parse_error_text(e),
             say("main.see_command_help", fmt::arg("command", parsed.front()->get_name())));
     }
 

@@ -198,6 +198,10 @@ void block_loop(Duration d) {
     if (!detail::LoopInternals::pool_state(loop).unsubmitted.empty())
         detail::LoopInternals::submit_pool_jobs(loop);
     if (loop.clock() == ClockMode::Virtual) {
+        // Paced (run's real clock): the loop thread is really held, as the learner should feel;
+        // the virtual clock then moves by exactly d, so the story stays the virtual one.
+        if (detail::LoopInternals::paced(loop))
+            std::this_thread::sleep_for(scaled(d, loop.speed()));
         detail::LoopInternals::advance_virtual(loop, d);
     } else {
         std::this_thread::sleep_for(scaled(d, loop.speed()));

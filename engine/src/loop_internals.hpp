@@ -21,6 +21,7 @@ class LoopInternals {
     static void remove_timer(Loop& loop, TimerNode& node) noexcept { loop.remove_timer(node); }
     /// Moves the virtual clock on while the loop thread is busy (blocking work on the loop).
     static void advance_virtual(Loop& loop, Duration d) noexcept { loop.advance_virtual(d); }
+    static bool paced(const Loop& loop) noexcept { return loop.options_.paced; }
     /// An engine complaint, to the loop's exception handler.
     static void report(Loop& loop, const std::string& message) { loop.report(message); }
 

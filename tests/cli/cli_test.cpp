@@ -144,6 +144,12 @@ TEST_CASE("bad usage: exit 2 and one clear line on stderr") {
          "--delays needs a value (see `asynclab run --help`)"},
         {{"quiz", "1", "--seed", "--json"},
          "--seed needs a value, before --json (see `asynclab quiz"},
+        {{"run", "3", "extra"}, "unexpected argument: extra (see `asynclab run --help`)"},
+        {{"run"}, "N is required (see `asynclab run --help`)"},
+        // CLI11's own errors in the learner's language too.
+        {{"--lang", "zh", "run", "3", "extra"}, "多余的参数：extra"},
+        {{"--lang", "zh", "run"}, "缺少 N"},
+        {{"--lang", "fr", "list"}, "--lang 'fr' is not a language of asynclab; valid: en, zh"},
     };
     for (const Case& c : cases) {
         CAPTURE(c.args);
