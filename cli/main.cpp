@@ -335,37 +335,26 @@ int run_program(int argc, char** argv) {
     view->add_flag("--no-color", no_color, tr("main.help.no_color"));
 
     TraceArgs trace_args;
-    CLI::App* trace = app.add_subcommand(
-        "trace", "run your own asyncio program and see it as a lesson: live output, timeline");
-    trace->add_option("PROG", trace_args.program, "the program (a .py file)")
+    CLI::App* trace = app.add_subcommand("trace", tr("main.help.trace_cmd"));
+    trace->add_option("PROG", trace_args.program, tr("main.help.trace_prog"))
         ->required()
         ->type_name("PROG.py");
-    trace
-        ->add_option("--clock", trace_args.clock,
-                     "real: the program runs in real time; virtual: instant, exact times")
+    trace->add_option("--clock", trace_args.clock, tr("main.help.trace_clock"))
         ->transform(clock_name())
         ->type_name("CLOCK")
         ->default_str("real");
-    trace->add_flag("--json", trace_args.json, "print one JSON document (as run --json) instead");
-    trace
-        ->add_option("--trace", trace_args.trace_file,
-                     "also write a Chrome trace (open in Perfetto)")
-        ->type_name("FILE");
-    trace
-        ->add_option("--timeout", trace_args.timeout_s,
-                     "stop the program after this many seconds of wall-clock time")
+    trace->add_flag("--json", trace_args.json, tr("main.help.trace_json"));
+    trace->add_option("--trace", trace_args.trace_file, tr("main.help.trace"))->type_name("FILE");
+    trace->add_option("--timeout", trace_args.timeout_s, tr("main.help.trace_timeout"))
         ->check(CLI::Range(0.1, 86400.0))
         ->type_name("S")
         ->default_str("60");
-    trace->add_option("--memory", trace_args.memory_mb, "the program's memory limit, in MB")
+    trace->add_option("--memory", trace_args.memory_mb, tr("main.help.trace_memory"))
         ->check(CLI::Range(64, 1 << 20))
         ->type_name("MB")
         ->default_str("2048");
-    trace->add_flag("--no-color", no_color, "never use colour");
-    trace->footer(
-        "asynclab's options come before PROG; everything after it is the program's own.\n"
-        "Needs python3 (3.9 or newer) on PATH. Exit: 0 when the program ended well, 1 when it\n"
-        "failed, hung or ran out of time, 130 on Ctrl-C.");
+    trace->add_flag("--no-color", no_color, tr("main.help.no_color"));
+    trace->footer(tr("main.help.trace_footer"));
     for (CLI::App* sub : {list, run, show, quiz, progress, view, trace}) {
         sub->fallthrough();
         sub->group(tr("main.label.Subcommands"));

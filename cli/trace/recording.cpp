@@ -21,6 +21,7 @@
 #include "asynclab/lessons/embedded.hpp"
 #include "run/segments.hpp"
 #include "run/value_json.hpp"
+#include "words.hpp"
 
 namespace asynclab::lessons {
 // Defined in the file cmake/embed_files.cmake generates from cli/trace/recorder.py.
@@ -317,17 +318,17 @@ Recording record_program(const RecorderOptions& options,
     int events[2];
     int source[2];
     if (::pipe2(events, O_CLOEXEC) != 0 || ::pipe2(source, O_CLOEXEC) != 0)
-        throw std::runtime_error(fmt::format("cannot start python3: {}", std::strerror(errno)));
+        throw std::runtime_error(say("trace.cannot_start", fmt::arg("why", std::strerror(errno))));
     const std::string_view text = recorder_source();
     // The recorder (tens of kilobytes) fits the pipe: written whole before the child reads it.
     ::fcntl(source[1], F_SETPIPE_SZ, static_cast<int>(text.size() + 4096));
     if (::write(source[1], text.data(), text.size()) != static_cast<ssize_t>(text.size()))
-        throw std::runtime_error("cannot hand the recorder to python3");
+        throw std::runtime_error(tr("trace.cannot_hand"));
     ::close(source[1]);
 
     const pid_t pid = ::fork();
     if (pid < 0)
-        throw std::runtime_error(fmt::format("cannot start python3: {}", std::strerror(errno)));
+        throw std::runtime_error(say("trace.cannot_start", fmt::arg("why", std::strerror(errno))));
     if (pid == 0) exec_child(options, events[1], source[0]);
     ::setpgid(pid, pid);
     ::close(events[1]);

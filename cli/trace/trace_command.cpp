@@ -15,6 +15,7 @@
 #include "run/demo_page.hpp"
 #include "run/interrupt.hpp"
 #include "trace/trace_page.hpp"
+#include "words.hpp"
 
 namespace asynclab::cli {
 
@@ -22,20 +23,20 @@ int trace_command(const TraceArgs& args, const Terminal& term) {
     {
         std::ifstream probe(args.program);
         if (!probe || std::filesystem::is_directory(args.program)) {
-            throw UsageError(fmt::format("{}: cannot read it: {}", args.program,
-                                         std::filesystem::is_directory(args.program)
-                                             ? "it is a directory"
-                                             : std::strerror(errno)));
+            throw UsageError(say("trace.unreadable", fmt::arg("file", args.program),
+                                 fmt::arg("why", std::filesystem::is_directory(args.program)
+                                                     ? tr("trace.is_directory")
+                                                     : std::string(std::strerror(errno)))));
         }
     }
     const std::optional<std::string> python = find_python();
     if (!python) {
-        throw std::runtime_error(
-            "trace needs python3 (3.9 or newer) on PATH, and no directory of PATH has one");
+        throw std::runtime_error(tr("trace.no_python"));
     }
     if (args.trace_file) {
         std::ofstream probe(*args.trace_file);
-        if (!probe) throw UsageError(fmt::format("--trace: cannot write {}", *args.trace_file));
+        if (!probe)
+            throw UsageError(say("run.trace_unwritable", fmt::arg("file", *args.trace_file)));
     }
 
     const std::string title = std::filesystem::path(args.program).filename().string();
@@ -61,14 +62,11 @@ int trace_command(const TraceArgs& args, const Terminal& term) {
                                   .interrupt = &stop_requested()};
     const Recording r = record_program(options, on_event);
     if (r.outcome == Outcome::NoRecorder) {
-        throw std::runtime_error(fmt::format(
-            "{} did not start asynclab's recorder: trace needs a python3 that is Python 3.9 or "
-            "newer",
-            *python));
+        throw std::runtime_error(say("trace.no_recorder", fmt::arg("python", *python)));
     }
     if (r.outcome == Outcome::OldPython) {
-        throw std::runtime_error(fmt::format("trace needs Python 3.9 or newer; {} is Python {}",
-                                             *python, r.python_version));
+        throw std::runtime_error(say("trace.old_python", fmt::arg("python", *python),
+                                     fmt::arg("version", r.python_version)));
     }
 
     if (args.json) {
@@ -86,7 +84,8 @@ int trace_command(const TraceArgs& args, const Terminal& term) {
             << '\n';
         out.close();
         if (!out)
-            throw std::runtime_error(fmt::format("--trace: cannot write {}", *args.trace_file));
+            throw std::runtime_error(
+                say("run.trace_unwritable", fmt::arg("file", *args.trace_file)));
     }
     if (r.outcome == Outcome::Interrupted) return stop_exit_code();
     return r.outcome == Outcome::Ok ? exit_ok : exit_failed;

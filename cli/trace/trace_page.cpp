@@ -7,6 +7,7 @@
 #include "run/demo_page.hpp"
 #include "run/json_report.hpp"
 #include "terminal/text_wrap.hpp"
+#include "words.hpp"
 
 namespace asynclab::cli {
 
@@ -16,7 +17,7 @@ using Json = nlohmann::ordered_json;
 
 std::string task_name(const Recording& r, std::uint32_t id) {
     const TaskInfo* info = r.trace.task(id);
-    return info != nullptr ? info->name : fmt::format("task {}", id);
+    return info != nullptr ? info->name : say("trace.task_n", fmt::arg("id", id));
 }
 
 std::string site(std::string_view file, int line) {
@@ -31,32 +32,22 @@ std::string names(const Recording& r, const std::vector<std::uint32_t>& ids) {
 }
 
 std::string finding_text(const Recording& r, const Finding& f) {
+    const std::string where = site(f.file, f.line);
     switch (f.kind) {
         case Finding::Kind::BlockingCall:
-            return fmt::format(
-                "{}  {} blocked the loop for {:.3f} s in task {}: no other task could run. Use "
-                "await asyncio.sleep() instead of time.sleep(), and asyncio.to_thread() for other "
-                "blocking work (lesson 5: asynclab run 5).",
-                site(f.file, f.line), f.what, to_secs(f.held), task_name(r, f.task));
+            return say("trace.finding.blocking", fmt::arg("site", where), fmt::arg("call", f.what),
+                       fmt::arg("held", to_secs(f.held)), fmt::arg("task", task_name(r, f.task)));
         case Finding::Kind::SlowStep:
-            return fmt::format(
-                "{}  task {} held the loop for {:.3f} s without an await (from {} to the next "
-                "await at {}): no other task could run. Move heavy work to asyncio.to_thread() "
-                "(lesson 5: asynclab run 5).",
-                site(f.file, f.line), task_name(r, f.task), to_secs(f.held), site(f.file, f.line),
-                site(f.end_file, f.end_line));
+            return say("trace.finding.slow", fmt::arg("site", where),
+                       fmt::arg("task", task_name(r, f.task)), fmt::arg("held", to_secs(f.held)),
+                       fmt::arg("end", site(f.end_file, f.end_line)));
         case Finding::Kind::NeverAwaited:
-            return fmt::format(
-                "{}  coroutine {}() was created but never awaited, so it never ran. Await it, or "
-                "start it with asyncio.create_task() (lesson 1: asynclab run 1).",
-                site(f.file, f.line), f.what);
+            return say("trace.finding.never_awaited", fmt::arg("site", where),
+                       fmt::arg("name", f.what));
         case Finding::Kind::Unretrieved:
-            return fmt::format(
-                "{}  task {} failed with {}{}{} and nothing ever awaited it or asked for its "
-                "exception: the failure vanished. Keep the task and await it, or gather it "
-                "(lesson 1: asynclab run 1).",
-                site(f.file, f.line), task_name(r, f.task), f.what, f.message.empty() ? "" : ": ",
-                f.message);
+            return say("trace.finding.unretrieved", fmt::arg("site", where),
+                       fmt::arg("task", task_name(r, f.task)),
+                       fmt::arg("error", f.message.empty() ? f.what : f.what + ": " + f.message));
     }
     return {};
 }
@@ -76,41 +67,55 @@ int lesson_of(WaitKind wait) {
     }
 }
 
+/// What a stuck task waits on: the engine's own words where they are code (q.join, lock.acquire).
+std::string wait_text(const StuckTask& s) {
+    switch (s.wait) {
+        case WaitKind::Task:
+            return say("trace.wait.task", fmt::arg("name", s.name));
+        case WaitKind::QueueGet:
+            return say("trace.wait.queue_get", fmt::arg("name", s.name));
+        case WaitKind::QueuePut:
+            return say("trace.wait.queue_put", fmt::arg("name", s.name));
+        default:
+            return describe_wait(s.wait, s.name);
+    }
+}
+
 /// Who could have released a stuck task, in words.
 std::string release_text(const Recording& r, const StuckTask& s) {
     const std::string who = names(r, s.releasers);
+    const auto by = [&who](std::string_view nobody, std::string_view someone) {
+        return who.empty() ? tr(nobody) : say(someone, fmt::arg("who", who));
+    };
     switch (s.wait) {
         case WaitKind::Task:
-            return fmt::format("it ends only when {} does", who.empty() ? "that task" : who);
+            return say("trace.release.task",
+                       fmt::arg("who", who.empty() ? tr("trace.release.that_task") : who));
         case WaitKind::Gather:
         case WaitKind::Timeout:
-            return who.empty() ? "it ends when the tasks it waits for do"
-                               : fmt::format("it ends only when {} {}", who,
-                                             s.releasers.size() == 1 ? "ends" : "end");
-        case WaitKind::QueueJoin:
-            return fmt::format("{} item{} put into the queue never got task_done(){}", s.count,
-                               s.count == 1 ? "" : "s",
-                               who.empty()
-                                   ? ", and nothing takes items from it"
-                                   : fmt::format("; {} took items and never called it", who));
+            return by("trace.release.gather", s.releasers.size() == 1
+                                                  ? "trace.release.gather_one"
+                                                  : "trace.release.gather_many");
+        case WaitKind::QueueJoin: {
+            const std::string items =
+                s.count == 1 ? tr("trace.release.join_one")
+                             : say("trace.release.join_many", fmt::arg("count", s.count));
+            return who.empty() ? say("trace.release.join_nobody", fmt::arg("items", items))
+                               : say("trace.release.join_who", fmt::arg("items", items),
+                                     fmt::arg("who", who));
+        }
         case WaitKind::QueueGet:
-            return who.empty()
-                       ? "nothing puts into the queue"
-                       : fmt::format("only a put() could release it, and {} put no more", who);
+            return by("trace.release.get", "trace.release.get_who");
         case WaitKind::QueuePut:
-            return who.empty()
-                       ? "nothing takes from the queue"
-                       : fmt::format("only a get() could release it, and {} take no more", who);
+            return by("trace.release.put", "trace.release.put_who");
         case WaitKind::Lock:
-            return who.empty() ? "the lock was never released"
-                               : fmt::format("{} holds the lock and never releases it", who);
+            return by("trace.release.lock", "trace.release.lock_who");
         case WaitKind::Semaphore:
-            return who.empty() ? "no permit is ever released"
-                               : fmt::format("the permits are held by {}", who);
+            return by("trace.release.semaphore", "trace.release.semaphore_who");
         case WaitKind::Event:
-            return "nothing ever calls set() on the event";
+            return tr("trace.release.event");
         default:
-            return "nothing can wake it";
+            return tr("trace.release.other");
     }
 }
 
@@ -119,27 +124,21 @@ std::string outcome_text(const Recording& r) {
         case Outcome::Ok:
             return {};
         case Outcome::Exited:
-            return fmt::format("The program exited with status {}.", r.exit_code);
+            return say("trace.outcome.exited", fmt::arg("code", r.exit_code));
         case Outcome::Exception:
-            return fmt::format("The program failed with {} (its traceback is above).", r.error);
+            return say("trace.outcome.exception", fmt::arg("error", r.error));
         case Outcome::Hang:
-            return "The program hung: no task can run, no timer is set, and no I/O or thread is "
-                   "pending, so nothing could ever happen again. It was stopped here. Each stuck "
-                   "task, what it waits on, and who could have released it:";
+            return tr("trace.outcome.hang");
         case Outcome::RealIo:
-            return fmt::format(
-                "{}  {} does real I/O, which the virtual clock cannot time; the program was "
-                "stopped. Trace it with --clock real.",
-                site(r.real_io_file, r.real_io_line), r.real_io);
+            return say("trace.outcome.real_io",
+                       fmt::arg("site", site(r.real_io_file, r.real_io_line)),
+                       fmt::arg("call", r.real_io));
         case Outcome::TimedOut:
-            return "The program ran past --timeout and was stopped; above is what it did so far.";
+            return tr("trace.outcome.timed_out");
         case Outcome::Interrupted:
-            return "Interrupted: the program was stopped; above is what it did so far.";
+            return tr("trace.outcome.interrupted");
         case Outcome::Killed:
-            return fmt::format(
-                "The program was killed by signal {} (out of memory?); above is "
-                "what it did so far.",
-                r.exit_code);
+            return say("trace.outcome.killed", fmt::arg("signal", r.exit_code));
         case Outcome::NoRecorder:
         case Outcome::OldPython:
             return {};
@@ -183,7 +182,7 @@ Json stuck_json(const Recording& r) {
 }  // namespace
 
 std::string trace_heading(std::string_view program, const Terminal& term) {
-    return term.paint(fmt::format("Trace · {}", program), Style::Heading) + "\n\n";
+    return term.paint(say("trace.heading", fmt::arg("program", program)), Style::Heading) + "\n\n";
 }
 
 std::string trace_result(const Recording& r, const Terminal& term) {
@@ -205,16 +204,17 @@ std::string trace_ending(const Recording& r, const Terminal& term) {
         if (!out.ends_with('\n')) out += '\n';
     }
     for (const StuckTask& s : r.stuck) {
-        const std::string line = fmt::format(
-            "{} ({}) waits on {}: {} (lesson {}).", task_name(r, s.task), site(s.file, s.line),
-            describe_wait(s.wait, s.name), release_text(r, s), lesson_of(s.wait));
+        const std::string line =
+            say("trace.stuck", fmt::arg("task", task_name(r, s.task)),
+                fmt::arg("site", site(s.file, s.line)), fmt::arg("wait", wait_text(s)),
+                fmt::arg("why", release_text(r, s)), fmt::arg("n", lesson_of(s.wait)));
         out += wrap_paragraphs(line, width, 2);
         if (!out.ends_with('\n')) out += '\n';
     }
     if (!r.findings.empty()) {
-        out += fmt::format(
-            "\n{}\n", term.paint(r.findings.size() == 1 ? "A mistake to fix:" : "Mistakes to fix:",
-                                 Style::Bad));
+        out += fmt::format("\n{}\n", term.paint(tr(r.findings.size() == 1 ? "trace.one_mistake"
+                                                                          : "trace.mistakes"),
+                                                Style::Bad));
         for (const Finding& f : r.findings) {
             out += wrap_paragraphs(finding_text(r, f), width, 2);
             if (!out.ends_with('\n')) out += '\n';

@@ -183,6 +183,27 @@ TEST_CASE("mistakes: never awaited, exception never retrieved, time.sleep blocki
     CHECK(page.out.find("(lesson 5: asynclab run 5)") != std::string::npos);
 }
 
+TEST_CASE("trace speaks the learner's language: heading, mistakes and stuck tasks in Chinese") {
+    const Result mistakes =
+        run_cli({"--lang", "zh", "trace", "--clock", "virtual", programs + "/mistakes.py"}, env());
+    CHECK(mistakes.exit_code == 0);
+    CHECK(mistakes.out.find("追踪 · mistakes.py") != std::string::npos);
+    CHECK(mistakes.out.find("要改的错误：") != std::string::npos);
+    CHECK(mistakes.out.find("time.sleep 在任务 main 里阻塞了事件循环 0.500 秒") !=
+          std::string::npos);
+    CHECK(mistakes.out.find("blocked the loop") == std::string::npos);
+
+    const Result hang = run_cli(
+        {"--lang", "zh", "trace", "--clock", "virtual", programs + "/queue_join_hang.py"}, env());
+    CHECK(hang.exit_code == 1);
+    CHECK(hang.out.find("程序卡住了") != std::string::npos);
+    CHECK(hang.out.find("在等待 queue.get（队列为空）") != std::string::npos);
+
+    const Result directory = run_cli({"--lang", "zh", "trace", programs}, env());
+    CHECK(directory.exit_code == 2);
+    CHECK(directory.err.find("无法读取：它是一个目录") != std::string::npos);
+}
+
 TEST_CASE("the program's exception is its own traceback, pointing at its file, exit 1") {
     const Result r = trace("crash.py");
     CHECK(r.exit_code == 1);
