@@ -39,12 +39,13 @@ using Json = nlohmann::json;
 // the program's own stdout and stderr stay its own.
 constexpr int events_fd = 3;
 constexpr int source_fd = 4;
+// After the recorder's text come the modules `check` hands it, each as NUL, name, NUL, text.
 constexpr const char* bootstrap =
     "import os,sys,types\n"
-    "f=os.fdopen(4,'rb');s=f.read();f.close()\n"
+    "f=os.fdopen(4,'rb');p=f.read().split(b'\\0');f.close()\n"
     "m=types.ModuleType('asynclab_recorder');sys.modules[m.__name__]=m\n"
-    "exec(compile(s,'<asynclab recorder>','exec'),m.__dict__)\n"
-    "m.main()\n";
+    "exec(compile(p[0],'<asynclab recorder>','exec'),m.__dict__)\n"
+    "m.main(dict(zip(p[1::2],p[2::2])))\n";
 
 std::string_view recorder_source() {
     const std::span<const lessons::EmbeddedFile> files(lessons::recorder_files,
@@ -71,6 +72,19 @@ TraceEvent event(const Json& t, std::uint32_t task, EventType type) {
     return e;
 }
 
+/// The trace again with the tasks' final names (a task may name itself after it was created).
+Trace renamed(const Trace& old, const std::map<std::uint32_t, std::string>& renames) {
+    Trace trace;
+    for (const TaskInfo& info : old.tasks()) {
+        TaskInfo copy = info;
+        if (auto it = renames.find(static_cast<std::uint32_t>(info.id)); it != renames.end())
+            copy.name = it->second;
+        trace.add_task(std::move(copy));
+    }
+    for (const TraceEvent& e : old.events()) trace.record(e);
+    return trace;
+}
+
 /// Applies the recorder's events to a Recording (protocol.md). A line it cannot read is a broken
 /// recorder, not the learner's mistake: it is skipped.
 class EventReader {
@@ -89,6 +103,25 @@ class EventReader {
     [[nodiscard]] bool ended() const { return ended_; }
     [[nodiscard]] Duration last() const { return last_; }
     [[nodiscard]] const std::map<std::uint32_t, std::string>& renames() const { return renames_; }
+
+    /// What was recorded since the scenario began becomes its own recording.
+    void close_scenario() {
+        if (r_.scenarios.empty() || scenario_closed_ == r_.scenarios.size()) return;
+        scenario_closed_ = r_.scenarios.size();
+        ScenarioRun& s = r_.scenarios.back();
+        s.run.trace = renames_.empty() ? std::move(r_.trace) : renamed(r_.trace, renames_);
+        s.run.end = last_;
+        s.run.findings = std::move(r_.findings);
+        s.run.stuck = std::move(r_.stuck);
+        s.run.outcome = s.stop == ScenarioRun::Stop::Hang     ? Outcome::Hang
+                        : s.stop == ScenarioRun::Stop::Raised ? Outcome::Exception
+                                                              : Outcome::Ok;
+        r_.trace = Trace{};
+        r_.findings.clear();
+        r_.stuck.clear();
+        renames_.clear();
+        last_ = Duration{};
+    }
 
   private:
     void record(TraceEvent e) {
@@ -199,7 +232,35 @@ class EventReader {
             r_.real_io = e.at(1).get<std::string>();
             r_.real_io_file = site_file(e.at(2));
             r_.real_io_line = e.at(3).get<int>();
+        } else if (kind == "scenario") {
+            close_scenario();
+            ScenarioRun scenario;
+            scenario.id = e.at(1).get<std::string>();
+            r_.scenarios.push_back(std::move(scenario));
+        } else if (kind == "check" && !r_.scenarios.empty()) {
+            r_.scenarios.back().checks.push_back(
+                {e.at(1).get<std::string>(), e.at(2).get<bool>(), e.at(3)});
+        } else if (kind == "hang" && !r_.scenarios.empty()) {
+            r_.scenarios.back().stop = ScenarioRun::Stop::Hang;
+        } else if (kind == "toolong" && !r_.scenarios.empty()) {
+            r_.scenarios.back().stop = ScenarioRun::Stop::TooLong;
+            last_ = std::max(last_, ns(e.at(1)));
+        } else if (kind == "notcoroutine" && !r_.scenarios.empty()) {
+            r_.scenarios.back().stop = ScenarioRun::Stop::NotCoroutine;
+            r_.scenarios.back().not_coroutine = e.at(1).get<std::string>();
+        } else if (kind == "raised" && !r_.scenarios.empty()) {
+            ScenarioRun& s = r_.scenarios.back();
+            s.stop = ScenarioRun::Stop::Raised;
+            const std::string message = e.at(3).get<std::string>();
+            s.run.error = message.empty() ? e.at(2).get<std::string>()
+                                          : fmt::format("{}: {}", e.at(2).get<std::string>(), message);
+            s.error_file = site_file(e.at(4));
+            s.error_line = e.at(5).get<int>();
+        } else if (kind == "scenario_end") {
+            last_ = std::max(last_, ns(e.at(1)));
+            close_scenario();
         } else if (kind == "end") {
+            close_scenario();
             ended_ = true;
             r_.end = ns(e.at(1));
             const auto status = e.at(2).get<std::string>();
@@ -216,22 +277,10 @@ class EventReader {
     const std::function<void(const TraceEvent&, const Trace&)>& on_event_;
     bool hello_ = false;
     bool ended_ = false;
+    std::size_t scenario_closed_ = 0;  ///< How many scenarios have their recording.
     Duration last_{};
     std::map<std::uint32_t, std::string> renames_;
 };
-
-/// The trace again with the tasks' final names (a task may name itself after it was created).
-Trace renamed(const Trace& old, const std::map<std::uint32_t, std::string>& renames) {
-    Trace trace;
-    for (const TaskInfo& info : old.tasks()) {
-        TaskInfo copy = info;
-        if (auto it = renames.find(static_cast<std::uint32_t>(info.id)); it != renames.end())
-            copy.name = it->second;
-        trace.add_task(std::move(copy));
-    }
-    for (const TraceEvent& e : old.events()) trace.record(e);
-    return trace;
-}
 
 [[noreturn]] void exec_child(const RecorderOptions& options, int events_write, int source_read) {
     ::setpgid(0, 0);
@@ -319,7 +368,13 @@ Recording record_program(const RecorderOptions& options,
     int source[2];
     if (::pipe2(events, O_CLOEXEC) != 0 || ::pipe2(source, O_CLOEXEC) != 0)
         throw std::runtime_error(say("trace.cannot_start", fmt::arg("why", std::strerror(errno))));
-    const std::string_view text = recorder_source();
+    std::string text(recorder_source());
+    for (const auto& [name, source_text] : options.modules) {
+        text += '\0';
+        text += name;
+        text += '\0';
+        text += source_text;
+    }
     // The recorder (tens of kilobytes) fits the pipe: written whole before the child reads it.
     ::fcntl(source[1], F_SETPIPE_SZ, static_cast<int>(text.size() + 4096));
     if (::write(source[1], text.data(), text.size()) != static_cast<ssize_t>(text.size()))
