@@ -45,7 +45,7 @@ int list_command(const Terminal& term, bool json) {
     if (json) {
         fmt::print("{}\n", out.dump(2));
     } else {
-        fmt::print("\n{}\n{}\n", tr("list.how"), next_step(progress));
+        fmt::print("\n{}\n{}\n{}\n", tr("list.how"), next_step(progress), exercises_line(progress));
     }
     return exit_ok;
 }
