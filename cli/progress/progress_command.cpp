@@ -14,6 +14,7 @@
 #include "progress/progress_store.hpp"
 #include "progress/progress_view.hpp"
 #include "terminal/text.hpp"
+#include "terminal/text_wrap.hpp"
 #include "words.hpp"
 
 namespace asynclab::cli {
@@ -195,7 +196,7 @@ int progress_command(const ProgressArgs& args, const Terminal& term) {
                    p.quiz_attempts, pad_right(score_text(p, term.unicode), 11), passed);
     }
     fmt::print("\n{}{} {}\n", summary(progress), tr("progress.full_stop"), next_step(progress));
-    fmt::print("{}\n", exercises_line(progress));
+    fmt::print("{}", wrap_paragraphs(exercises_line(progress), term.width));
     return exit_ok;
 }
 
