@@ -39,12 +39,13 @@ int list_exercises(const Terminal& term, bool json) {
         nlohmann::ordered_json out = nlohmann::ordered_json::array();
         for (const Exercise& e : exercises()) {
             const ExerciseProgress p = progress.of_exercise(e.name);
-            out.push_back({{"name", e.name},
-                           {"lesson", e.lesson},
-                           {"title", e.title},
-                           {"summary", e.summary},
-                           {"checks", e.check_count()},
-                           {"progress", {{"checks", p.checks}, {"passed", p.passed}, {"hints", p.hints}}}});
+            out.push_back(
+                {{"name", e.name},
+                 {"lesson", e.lesson},
+                 {"title", e.title},
+                 {"summary", e.summary},
+                 {"checks", e.check_count()},
+                 {"progress", {{"checks", p.checks}, {"passed", p.passed}, {"hints", p.hints}}}});
         }
         fmt::print("{}\n", out.dump(2));
         return exit_ok;
@@ -62,7 +63,8 @@ int list_exercises(const Terminal& term, bool json) {
         // Painted piece by piece after measuring: colour codes take no columns.
         const int room = std::max(10, term.width - display_width(head));
         std::string title(display_head(e.title, room));
-        if (title.size() < e.title.size()) title = std::string(display_head(e.title, room - 1)) + "…";
+        if (title.size() < e.title.size())
+            title = std::string(display_head(e.title, room - 1)) + "…";
         fmt::print("{}  {}  {} {}\n",
                    term.paint(pad_right(e.name, static_cast<int>(name_width)), Style::Accent),
                    term.paint(pad_right(status_text(p), 9), status_style(p)),

@@ -87,13 +87,14 @@ nlohmann::ordered_json exercises_json(const Progress& progress) {
     nlohmann::ordered_json rows = nlohmann::ordered_json::array();
     for (const Exercise& e : exercises()) {
         const ExerciseProgress p = progress.of_exercise(e.name);
-        rows.push_back({{"name", e.name},
-                        {"lesson", e.lesson},
-                        {"checks", p.checks},
-                        {"passed", p.passed},
-                        {"hints", p.hints},
-                        {"last_check", p.last_check.empty() ? nlohmann::ordered_json(nullptr)
-                                                            : nlohmann::ordered_json(p.last_check)}});
+        rows.push_back(
+            {{"name", e.name},
+             {"lesson", e.lesson},
+             {"checks", p.checks},
+             {"passed", p.passed},
+             {"hints", p.hints},
+             {"last_check", p.last_check.empty() ? nlohmann::ordered_json(nullptr)
+                                                 : nlohmann::ordered_json(p.last_check)}});
     }
     return rows;
 }

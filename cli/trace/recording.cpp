@@ -252,8 +252,9 @@ class EventReader {
             ScenarioRun& s = r_.scenarios.back();
             s.stop = ScenarioRun::Stop::Raised;
             const std::string message = e.at(3).get<std::string>();
-            s.run.error = message.empty() ? e.at(2).get<std::string>()
-                                          : fmt::format("{}: {}", e.at(2).get<std::string>(), message);
+            s.run.error = message.empty()
+                              ? e.at(2).get<std::string>()
+                              : fmt::format("{}: {}", e.at(2).get<std::string>(), message);
             s.error_file = site_file(e.at(4));
             s.error_line = e.at(5).get<int>();
         } else if (kind == "scenario_end") {

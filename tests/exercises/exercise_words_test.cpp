@@ -16,7 +16,8 @@ namespace {
 std::set<std::string> placeholders(const std::string& text) {
     static const std::regex brace(R"(\{([A-Za-z_][A-Za-z0-9_]*)(:[^}]*)?\})");
     std::set<std::string> names;
-    for (auto it = std::sregex_iterator(text.begin(), text.end(), brace); it != std::sregex_iterator(); ++it)
+    for (auto it = std::sregex_iterator(text.begin(), text.end(), brace);
+         it != std::sregex_iterator(); ++it)
         names.insert((*it)[1]);
     return names;
 }

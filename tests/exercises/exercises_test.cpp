@@ -80,7 +80,8 @@ const Json* find_check(const Json& report, const std::string& scenario, const st
     return nullptr;
 }
 
-Json check_json(const Scratch& scratch, const std::string& name, const fs::path& file, int exit_code) {
+Json check_json(const Scratch& scratch, const std::string& name, const fs::path& file,
+                int exit_code) {
     const Result r = scratch.cli({"check", name, file.string(), "--json"});
     INFO(name, " ", file.string(), "\nstdout: ", r.out, "\nstderr: ", r.err);
     REQUIRE(r.exit_code == exit_code);
@@ -101,10 +102,11 @@ TEST_CASE("the exercises the issue names are all there, each with a reference an
     const Scratch scratch;
     const std::vector<std::string> names = exercise_names(scratch);
     CHECK(names.size() >= 10);
-    for (const char* required : {"cache", "breaker", "timeouts", "capstone", "forgot-await",
-                                 "blocking-call", "swallowed-cancel", "task-done",
-                                 "bounded-fanout", "lost-exception"}) {
-        CHECK_MESSAGE(std::find(names.begin(), names.end(), required) != names.end(), std::string(required));
+    for (const char* required :
+         {"cache", "breaker", "timeouts", "capstone", "forgot-await", "blocking-call",
+          "swallowed-cancel", "task-done", "bounded-fanout", "lost-exception"}) {
+        CHECK_MESSAGE(std::find(names.begin(), names.end(), required) != names.end(),
+                      std::string(required));
     }
     for (const std::string& name : names) {
         INFO(name);
@@ -123,7 +125,8 @@ TEST_CASE("every starter fails, every reference passes, every wrong one fails wh
     for (const std::string& name : exercise_names(scratch)) {
         if (!fs::exists(solutions / name)) continue;  // reported by the test above
         SUBCASE(name.c_str()) {
-            const Result start = scratch.cli({"exercise", "start", name, "--dir", (scratch.dir / "work").string()});
+            const Result start =
+                scratch.cli({"exercise", "start", name, "--dir", (scratch.dir / "work").string()});
             REQUIRE(start.exit_code == 0);
             const fs::path starter = scratch.dir / "work" / (name + ".py");
             CHECK(read(starter).starts_with("# asynclab exercise " + name + ": "));
@@ -159,7 +162,8 @@ TEST_CASE("every starter fails, every reference passes, every wrong one fails wh
 
 TEST_CASE("exercise start writes the starter once and never overwrites the learner's file") {
     const Scratch scratch;
-    const Result first = scratch.cli({"exercise", "start", "cache", "--dir", (scratch.dir / "a/b").string()});
+    const Result first =
+        scratch.cli({"exercise", "start", "cache", "--dir", (scratch.dir / "a/b").string()});
     REQUIRE(first.exit_code == 0);
     const fs::path file = scratch.dir / "a/b/cache.py";
     CHECK(first.out.find(file.string()) != std::string::npos);
@@ -168,13 +172,15 @@ TEST_CASE("exercise start writes the starter once and never overwrites the learn
     CHECK(starter.find("class Cache") != std::string::npos);
 
     std::ofstream(file) << "my work\n";
-    const Result again = scratch.cli({"exercise", "start", "cache", "--dir", (scratch.dir / "a/b").string()});
+    const Result again =
+        scratch.cli({"exercise", "start", "cache", "--dir", (scratch.dir / "a/b").string()});
     CHECK(again.exit_code == 0);
     CHECK(again.out.find("kept as it is") != std::string::npos);
     CHECK(read(file) == "my work\n");
 
     std::ofstream(scratch.dir / "plain") << "x";
-    const Result not_dir = scratch.cli({"exercise", "start", "cache", "--dir", (scratch.dir / "plain").string()});
+    const Result not_dir =
+        scratch.cli({"exercise", "start", "cache", "--dir", (scratch.dir / "plain").string()});
     CHECK(not_dir.exit_code == 2);
     CHECK(line_count(not_dir.err) == 1);
 }
@@ -182,9 +188,14 @@ TEST_CASE("exercise start writes the starter once and never overwrites the learn
 TEST_CASE("bad input to exercise, check and hint is one line and exit 2") {
     const Scratch scratch;
     for (const std::vector<std::string>& args :
-         {std::vector<std::string>{"check", "nosuch"}, {"hint", "nosuch"},
-          {"exercise", "start", "nosuch"}, {"check", "cache", (scratch.dir / "missing.py").string()},
-          {"check", "cache", scratch.dir.string()}, {"check"}, {"hint"}, {"exercise", "start"}}) {
+         {std::vector<std::string>{"check", "nosuch"},
+          {"hint", "nosuch"},
+          {"exercise", "start", "nosuch"},
+          {"check", "cache", (scratch.dir / "missing.py").string()},
+          {"check", "cache", scratch.dir.string()},
+          {"check"},
+          {"hint"},
+          {"exercise", "start"}}) {
         const Result r = scratch.cli(args);
         INFO(fmt::format("{}", fmt::join(args, " ")), "\n", r.err);
         CHECK(r.exit_code == 2);
@@ -270,14 +281,16 @@ TEST_CASE("progress keeps checks and passes; hint gives one more tier each time"
     CHECK(tiers == std::vector<int>{1, 2, 3, 3});
     const Result page = scratch.cli({"hint", "cache"});
     CHECK(page.out.find("Hint 3 of 3") != std::string::npos);
-    CHECK(page.out.find("    def __init__(self, fetch):") != std::string::npos);  // code kept as written
+    CHECK(page.out.find("    def __init__(self, fetch):") !=
+          std::string::npos);  // code kept as written
 }
 
 TEST_CASE("check speaks the learner's language") {
     const Scratch scratch;
     std::vector<std::string> env = scratch.env();
     env.back() = "ASYNCLAB_LANG=zh";
-    const Result r = run_cli({"check", "cache", (solutions / "cache" / "wrong_values_only.py").string()}, env);
+    const Result r =
+        run_cli({"check", "cache", (solutions / "cache" / "wrong_values_only.py").string()}, env);
     CHECK(r.exit_code == 1);
     CHECK(r.out.find("检查 · cache") != std::string::npos);
     CHECK(r.out.find("服务被请求了 5 次 a") != std::string::npos);
