@@ -219,8 +219,7 @@ int run_command(const RunArgs& args, const Terminal& term) {
                                         Style::Warn));
     }
     if (args.json) {
-        fmt::print("{}\n", json_report(run, text).dump(
-                               2, ' ', false, nlohmann::ordered_json::error_handler_t::replace));
+        fmt::print("{}\n", json_report(run, text));
         // Standard output holds only the document: say it is a partial one where a person sees.
         if (run.interrupted) std::fprintf(stderr, "asynclab: %s\n", tr("run.json_partial").c_str());
     }

@@ -70,9 +70,7 @@ int trace_command(const TraceArgs& args, const Terminal& term) {
     }
 
     if (args.json) {
-        fmt::print("{}\n",
-                   trace_json(r, args.program, args.args, args.clock)
-                       .dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace));
+        fmt::print("{}\n", trace_json(r, args.program, args.args, args.clock));
     } else {
         fmt::print("{}", trace_result(r, term));
     }
