@@ -162,13 +162,11 @@ Json demo_json(const lessons::DemoRun& demo, const lessons::LessonText& text) {
     return Json::parse(doc);
 }
 
-std::string json_report(const lessons::LessonRun& run, const lessons::LessonText& text) {
+void json_report(JsonWriter& out, const lessons::LessonRun& run, const lessons::LessonText& text) {
     Json params = Json::object();
     for (const auto& spec : run.lesson->knobs().specs)
         params[spec.name] = knob_json(run.knobs.values().find(spec.name)->second);
     const std::size_t chosen = lessons::chosen_demos(*run.lesson, run.options.only_demos).size();
-    std::string doc;
-    JsonWriter out(doc);
     out.begin_object();
     out.member("schema", report_schema);
     out.key("lesson").begin_object();
@@ -185,7 +183,6 @@ std::string json_report(const lessons::LessonRun& run, const lessons::LessonText
     for (const auto& d : run.demos) write_demo(out, d, text);
     out.end_array();
     out.end_object();
-    return doc;
 }
 
 }  // namespace asynclab::cli

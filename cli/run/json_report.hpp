@@ -19,8 +19,8 @@ inline constexpr int report_schema = 1;
 
 class JsonWriter;
 
-/// The whole document as text, without a final new line.
-std::string json_report(const lessons::LessonRun& run, const lessons::LessonText& text);
+/// The whole document, without a final new line.
+void json_report(JsonWriter& out, const lessons::LessonRun& run, const lessons::LessonText& text);
 
 /// One demo's fields, into the object `out` has open (`trace --json` has no lesson to name the
 /// demo, and adds fields of its own after these).

@@ -10,6 +10,7 @@ namespace asynclab::cli {
 namespace {
 
 constexpr unsigned indent_step = 2;
+constexpr std::size_t chunk_bytes = 1 << 16;  // written to a sink at a time
 
 /// Printable ASCII other than the two characters JSON escapes: copied as they are.
 bool plain(std::string_view s) {
@@ -23,8 +24,22 @@ bool plain(std::string_view s) {
 
 JsonWriter::JsonWriter(std::string& out)
     : out_(out),
-      serializer_(nlohmann::detail::output_adapter<char, std::string>(out), ' ',
+      serializer_(nlohmann::detail::output_adapter<char, std::string>(out_), ' ',
                   nlohmann::ordered_json::error_handler_t::replace) {
+}
+
+JsonWriter::JsonWriter(std::FILE* sink)
+    : sink_(sink),
+      out_(own_),
+      serializer_(nlohmann::detail::output_adapter<char, std::string>(out_), ' ',
+                  nlohmann::ordered_json::error_handler_t::replace) {
+    own_.reserve(2 * chunk_bytes);
+}
+
+void JsonWriter::finish() {
+    if (sink_ == nullptr || out_.empty()) return;
+    fmt::print(sink_, "{}", std::string_view(out_));
+    out_.clear();
 }
 
 void JsonWriter::indent(std::size_t depth) {
@@ -32,6 +47,8 @@ void JsonWriter::indent(std::size_t depth) {
 }
 
 void JsonWriter::item() {
+    // Between values, where the serializer has written all it was given.
+    if (sink_ != nullptr && out_.size() >= chunk_bytes) finish();
     if (after_key_) {
         after_key_ = false;
         return;

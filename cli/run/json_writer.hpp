@@ -9,6 +9,7 @@
 
 #include <concepts>
 #include <cstdint>
+#include <cstdio>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -19,6 +20,12 @@ class JsonWriter {
   public:
     /// Appends to `out`, which must outlive the writer.
     explicit JsonWriter(std::string& out);
+    /// Writes to `sink` a chunk at a time (a document of 10,000 tasks is tens of megabytes);
+    /// finish() writes the rest. A failed write throws fmt's std::system_error.
+    explicit JsonWriter(std::FILE* sink);
+
+    /// Writes what is not written yet to the sink (nothing to do for a string).
+    void finish();
 
     void begin_object();
     void end_object();
@@ -57,6 +64,8 @@ class JsonWriter {
     void unsigned_integer(std::uint64_t n);
     void indent(std::size_t depth);
 
+    std::FILE* sink_ = nullptr;
+    std::string own_;  // the chunk not yet written to sink_
     std::string& out_;
     std::vector<bool> has_items_;  // one per open object or array
     bool after_key_ = false;

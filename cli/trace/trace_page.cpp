@@ -224,11 +224,9 @@ std::string trace_ending(const Recording& r, const Terminal& term) {
     return out;
 }
 
-std::string trace_json(const Recording& r, std::string_view program,
-                       const std::vector<std::string>& args, ClockMode clock) {
+void trace_json(JsonWriter& out, const Recording& r, std::string_view program,
+                const std::vector<std::string>& args, ClockMode clock) {
     const std::string title = std::filesystem::path(program).filename().string();
-    std::string doc;
-    JsonWriter out(doc);
     out.begin_object();
     out.member("schema", report_schema);
     out.key("lesson").begin_object();
@@ -259,7 +257,6 @@ std::string trace_json(const Recording& r, std::string_view program,
     out.end_object();
     out.end_array();
     out.end_object();
-    return doc;
 }
 
 void read_trace_extras(const Json& demo, Recording& r) {
