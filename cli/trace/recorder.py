@@ -72,7 +72,7 @@ class Recorder:
         self.now_ns = 0  # the virtual clock
         self.t0 = None
         self.next_id = 1
-        self.created = []  # tasks created whose names are not final yet
+        self.created = []  # tasks created whose names are not final yet (not sent yet)
         self.current = 0  # the task whose step runs, 0 outside any
         self.loop_thread = None
         self.pool = {}  # id(executor) -> _PoolCount
@@ -101,15 +101,16 @@ class Recorder:
     def _flush_created(self):
         created, self.created = self.created, []
         write = self.write
-        for t, tid, parent, task, site in created:
+        for task in created:
             traced = task.get_coro()
             traced._raw_name = raw = task.get_name()
             traced._shown = shown = self.unique(task, raw)
             # By hand, as json.dumps would write each item: thousands of tasks are made at once.
-            file = _QUOTED.get(site[0])
+            file = _QUOTED.get(traced._file)
             if file is None:
-                file = _QUOTED.setdefault(site[0], _quote(site[0]))
-            write(f'["task",{t},{tid},{parent},{_quote(shown)},{file},{site[1]}]\n')
+                file = _QUOTED.setdefault(traced._file, _quote(traced._file))
+            write(f'["task",{traced._made},{traced._tid},{traced._parent},{_quote(shown)},{file},'
+                  f'{traced._line}]\n')
 
     def unique(self, task, name):
         """The task's lane name (`name` is its name): a name asyncio made up is its coroutine's,
@@ -234,7 +235,9 @@ def _wait_of(coro, yielded):
 class _Traced(collections.abc.Coroutine):
     """A task's coroutine, seen step by step: the Task calls send/throw, and so passes here."""
 
-    def __init__(self, coro, tid, site):
+    # Each field that lives as long as the task is an attribute, not a tuple: objects that stay
+    # alive count towards the collector's next full collection, which 10,000 tasks make costly.
+    def __init__(self, coro, tid, site, parent):
         self._coro = coro
         # What asyncio's repr and the learner's code read of a coroutine.
         self.__name__ = getattr(coro, "__name__", "coroutine")
@@ -243,12 +246,18 @@ class _Traced(collections.abc.Coroutine):
         self._tail = ",{}]\n".format(tid)  # how the task's start and resume events end
         # The same frame object at every step; dropped when the coroutine ends.
         self._frame = getattr(coro, "cr_frame", None)
-        self._site = site
+        self._file, self._line = site  # where it was created
+        self._parent = parent
+        self._made = 0  # when it was created
         self._started = False
         self._raw_name = None
         self._wait = None  # (kind, name, object) while suspended
         self._shown = None  # the lane's name, once sent
         self._named = False  # its name checked after its first step
+
+    @property
+    def _site(self):
+        return self._file, self._line
 
     @property
     def cr_frame(self):
@@ -397,12 +406,13 @@ def _task_factory(loop, coro, context=None):
     tid = rec.next_id
     rec.next_id += 1
     parent = rec.current
-    traced = _Traced(coro, tid, _learner_site(sys._getframe(1)))
+    traced = _Traced(coro, tid, _learner_site(sys._getframe(1)), parent)
     if context is None:
         task = asyncio.Task(traced, loop=loop)
     else:
         task = asyncio.Task(traced, loop=loop, context=context)
-    rec.created.append((rec.t(), tid, parent, task, traced._site))
+    traced._made = rec.t()
+    rec.created.append(task)
     return task
 
 
