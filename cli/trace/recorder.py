@@ -37,7 +37,6 @@ import traceback
 import warnings
 from asyncio import events
 
-RECORDER_FILE = "<asynclab recorder>"
 SLOW_STEP_NS = 100_000_000  # a step holding the loop longer than this is named
 
 _real_sleep = time.sleep
@@ -79,6 +78,21 @@ class Recorder:
         self.pool_lock = threading.Lock()
         self.step_blocked = False  # the step running made a known blocking call
         self.name_counts = {}
+        # `asynclab check`: a run is several scenarios, each its own trace from time 0 and task 1,
+        # where a hang or a run past the limit ends the scenario instead of the process.
+        self.checking = False
+        self.limit_ns = None
+        self.findings = []  # the mistakes seen in this scenario, as their events
+
+    def begin_scenario(self, scenario_id, limit_s):
+        self.flush()
+        self.out.write(json.dumps(["scenario", scenario_id]) + "\n")
+        self.now_ns = 0
+        self.t0 = None
+        self.next_id = 1
+        self.name_counts = {}
+        self.findings = []
+        self.limit_ns = int(limit_s * 1e9)
 
     # --- the clock ---
     def t(self):
@@ -92,6 +106,8 @@ class Recorder:
     def emit(self, event):
         if self.created:
             self._flush_created()
+        if event[0] in _FINDINGS:
+            self.findings.append(event)
         self.out.write(json.dumps(event, ensure_ascii=False) + "\n")
 
     def emit_now(self, event):
@@ -119,6 +135,7 @@ class Recorder:
         if not (name.startswith("Task-") and name[5:].isdigit()):
             return name
         base = getattr(task.get_coro(), "__qualname__", name)
+        base = base.rsplit("<locals>.", 1)[-1]  # a coroutine defined inside a function: its name
         n = self.name_counts.get(base, 0) + 1
         self.name_counts[base] = n
         return base if n == 1 else f"{base}-{n}"
@@ -133,6 +150,15 @@ REC = None  # the Recorder of this process
 _quote = json.encoder.encode_basestring  # a str as json.dumps(ensure_ascii=False) writes it
 _QUOTED = {}  # names (of waits, of files) as JSON text
 _YIELDED = ("yield", "", None)  # the wait of a bare yield (sleep(0)), made once
+_FINDINGS = frozenset(("block", "slow", "unawaited", "unretrieved"))
+
+
+class ScenarioHang(BaseException):
+    """`asynclab check`: nothing in the scenario could ever run again (the chain was reported)."""
+
+
+class ScenarioTooLong(BaseException):
+    """`asynclab check`: the scenario's clock passed its limit (a loop that never ends)."""
 
 
 def _display_name(task):
@@ -462,7 +488,10 @@ class _Selector(selectors.DefaultSelector):
         if busy or timeout is None:  # a thread works: time stands still until it is done
             return super().select(None)
         if timeout > 0 and self.loop._scheduled:
-            rec.now_ns = max(rec.now_ns, self.loop._scheduled[0]._ns)
+            due = self.loop._scheduled[0]._ns
+            if rec.limit_ns is not None and due > rec.limit_ns:
+                raise ScenarioTooLong()
+            rec.now_ns = max(rec.now_ns, due)
         return super().select(0)
 
 
@@ -744,12 +773,25 @@ def _unawaited(coro):
 
 # --- running a program ----------------------------------------------------------------------------
 
+def _install(modules):
+    """The modules, made importable in the order given; the first one."""
+    import types
+    first = None
+    for name, text in modules.items():
+        name = name.decode() if isinstance(name, bytes) else name
+        module = types.ModuleType(name)
+        sys.modules[name] = module
+        exec(compile(text, "<asynclab {}>".format(name), "exec"), module.__dict__)
+        first = first or module
+    return first
+
+
 def _print_traceback(exc):
     """The program's traceback as Python prints it, without the recorder's or runpy's frames."""
     te = traceback.TracebackException.from_exception(exc)
     for t in _chain(te):
         t.stack = traceback.StackSummary.from_list(
-            [f for f in t.stack if f.filename != RECORDER_FILE and not f.filename.endswith(
+            [f for f in t.stack if not f.filename.startswith("<asynclab") and not f.filename.endswith(
                 "runpy.py") and f.filename != "<frozen runpy>"])
     sys.stderr.write("".join(te.format()))
     sys.stderr.flush()
@@ -763,7 +805,9 @@ def _chain(te):
     return seen
 
 
-def main():
+def main(modules=None):
+    """Runs the program; with `modules` (name -> source, from `asynclab check`), runs the
+    exercise's checks on it instead: the first module is the kit, whose main() gets the path."""
     global REC
     fd = int(os.environ.pop("ASYNCLAB_TRACE_FD", "3"))
     clock = os.environ.pop("ASYNCLAB_TRACE_CLOCK", "real")
@@ -782,7 +826,11 @@ def main():
     out = sys.stdout = _Output(rec, real_stdout)
     status, code = "ok", 0
     try:
-        runpy.run_path(program, run_name="__main__")
+        if modules:
+            kit = _install(modules)
+            kit.main(program)
+        else:
+            runpy.run_path(program, run_name="__main__")
     except SystemExit as e:
         code = e.code if isinstance(e.code, int) else (0 if e.code is None else 1)
         if e.code is not None and not isinstance(e.code, int):
@@ -836,6 +884,9 @@ def _hang(loop):
         stuck.append((coro._tid, kind, name, site, releasers, count))
     for tid, kind, name, site, releasers, count in sorted(stuck):
         rec.emit(["stuck", tid, kind, name, site[0], site[1], releasers, count])
+    if rec.checking:
+        rec.emit(["hang", rec.t()])
+        raise ScenarioHang()
     _stop(rec, "hang", ["hang", rec.t()])
 
 

@@ -60,6 +60,7 @@ int trace_command(const TraceArgs& args, const Terminal& term) {
                                   .memory_mb = args.memory_mb,
                                   // --json: standard output holds only the document.
                                   .stdout_fd = args.json ? STDERR_FILENO : -1,
+                                  .modules = {},
                                   .interrupt = &stop_requested()};
     const Recording r = record_program(options, on_event);
     if (r.outcome == Outcome::NoRecorder) {
