@@ -1,6 +1,5 @@
 # expect: limit/peak
 # expect: limit/makespan
-# expect: slot-free/slot-free
 # Timeout, retries and backoff, but no semaphore: every URL is fetched at once, whatever the limit.
 import asyncio
 
