@@ -364,9 +364,9 @@ std::optional<std::string> find_python() {
     std::string_view dirs = path != nullptr ? path : "/usr/local/bin:/usr/bin:/bin";
     while (true) {
         const auto colon = dirs.find(':');
-        std::string dir(dirs.substr(0, colon));
-        if (dir.empty()) dir = ".";
-        const std::string candidate = (std::filesystem::path(dir) / "python3").string();
+        const std::string_view dir = dirs.substr(0, colon);  // empty: the current directory
+        const std::string candidate =
+            (std::filesystem::path(dir.empty() ? std::string_view(".") : dir) / "python3").string();
         if (::access(candidate.c_str(), X_OK) == 0) return candidate;
         if (colon == std::string_view::npos) return std::nullopt;
         dirs.remove_prefix(colon + 1);
