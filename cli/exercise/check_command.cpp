@@ -212,6 +212,15 @@ int check_command(const CheckArgs& args, const Terminal& term) {
     const bool passed = report.passed();
     ProgressStore::from_environment().update(
         [&](Progress& p) { p.record_check(e.name, passed, utc_now()); });
+    if (!args.json && passed) {
+        const Progress progress = ProgressStore::from_environment().load();
+        for (const Exercise& next : exercises()) {
+            if (progress.of_exercise(next.name).passed) continue;
+            fmt::print("{}\n", say("check.next", fmt::arg("name", next.name),
+                                   fmt::arg("title", next.title)));
+            break;
+        }
+    }
     if (!args.json && !passed) {
         const ExerciseProgress p = ProgressStore::from_environment().load().of_exercise(e.name);
         fmt::print("{}\n",
