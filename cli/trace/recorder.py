@@ -476,7 +476,7 @@ class _Selector(selectors.DefaultSelector):
 
     def select(self, timeout=None):
         rec = self.rec
-        busy = _pool_busy(rec)
+        busy = _pool_busy(rec) or _joining_pool(self.loop)
         if timeout is None and not busy and len(self.get_map()) <= 1 \
                 and threading.active_count() <= 1 + _pool_threads():
             _hang(self.loop)
@@ -500,6 +500,14 @@ def _pool_busy(rec):
         return False
     with rec.pool_lock:
         return any(c.active() > 0 for c in rec.pool.values())
+
+
+def _joining_pool(loop):
+    """asyncio.run's shutdown_default_executor joins the pool on a thread of its own, and from
+    Python 3.13 waits for it under a 300 s timeout: a virtual clock must stand still until that
+    thread is done, not jump to the timeout."""
+    return getattr(loop, "_executor_shutdown_called", False) and \
+        threading.active_count() > 1 + _pool_threads()
 
 
 def _pool_threads():
