@@ -61,6 +61,8 @@ std::vector<Paragraph> paragraphs(std::string_view text) {
         if (trimmed.empty()) {
             if (!current.empty()) out.push_back({std::move(current)});
             current.clear();
+            // A blank line inside code stays; the code block ends at the next prose line.
+            if (!out.empty() && out.back().verbatim) out.back().text += '\n';
             continue;
         }
         if (line.starts_with("    ")) {
@@ -130,8 +132,10 @@ std::string wrap_paragraphs(std::string_view text, int width, int indent) {
     for (const auto& [para, verbatim] : paragraphs(text)) {
         if (!out.empty()) out += '\n';
         if (verbatim) {
-            std::istringstream lines(para);
-            for (std::string l; std::getline(lines, l);) out += pad + l + '\n';
+            std::string_view code = para;
+            while (code.ends_with("\n\n")) code.remove_suffix(1);
+            std::istringstream lines{std::string(code)};
+            for (std::string l; std::getline(lines, l);) out += l.empty() ? "\n" : pad + l + '\n';
             continue;
         }
         std::string line;
