@@ -1,4 +1,4 @@
-# expect: many/tasks
+# expect: uneven/tasks
 # A semaphore around each fetch bounds the fetches, but every task is created up front: with
 # thousands of URLs, thousands of tasks wait at once.
 import asyncio

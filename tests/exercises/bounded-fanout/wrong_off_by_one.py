@@ -1,4 +1,4 @@
-# expect: many/peak
+# expect: uneven/peak
 # Waits for a free slot only when more than `limit` are running: limit + 1 run at once.
 import asyncio
 

@@ -1,4 +1,4 @@
-# expect: many/peak
+# expect: uneven/peak
 # The semaphore is held while the tasks are created, not around each fetch: it limits nothing.
 import asyncio
 

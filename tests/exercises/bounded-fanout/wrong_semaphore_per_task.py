@@ -1,4 +1,4 @@
-# expect: many/peak
+# expect: uneven/peak
 # A Semaphore made inside each task: every task has its own, so none ever waits.
 import asyncio
 
