@@ -384,7 +384,8 @@ int run_program(int argc, char** argv) {
     hint->add_flag("--json", hint_json, tr("main.help.json"));
     hint->add_flag("--no-color", no_color, tr("main.help.no_color"));
 
-    for (CLI::App* sub : {list, run, show, quiz, progress, view, trace, exercise, start, check, hint}) {
+    for (CLI::App* sub :
+         {list, run, show, quiz, progress, view, trace, exercise, start, check, hint}) {
         sub->fallthrough();
         sub->group(tr("main.label.Subcommands"));
         sub->get_help_ptr()->description(tr("main.help.help"))->group(tr("main.label.Options"));

@@ -38,12 +38,13 @@ std::string stop_text(const ScenarioRun& run) {
         case ScenarioRun::Stop::TooLong:
             return say("check.stop.too_long", fmt::arg("s", to_secs(run.run.end)));
         case ScenarioRun::Stop::Raised:
-            return say("check.stop.raised", fmt::arg("error", run.run.error),
-                       fmt::arg("site", run.error_file.empty()
-                                            ? std::string("?")
-                                            : fmt::format("{}:{}",
-                                                          fs::path(run.error_file).filename().string(),
-                                                          run.error_line)));
+            return say(
+                "check.stop.raised", fmt::arg("error", run.run.error),
+                fmt::arg("site",
+                         run.error_file.empty()
+                             ? std::string("?")
+                             : fmt::format("{}:{}", fs::path(run.error_file).filename().string(),
+                                           run.error_line)));
         case ScenarioRun::Stop::NotCoroutine:
             return say("check.stop.not_coroutine", fmt::arg("type", run.not_coroutine));
     }
@@ -88,19 +89,20 @@ std::string run_problem(const CheckReport& report, const CheckArgs& args) {
 void print_page(const CheckReport& report, const CheckArgs& args, const Terminal& term) {
     const Exercise& e = *report.exercise;
     const int width = std::max(40, term.width);
-    fmt::print("{}\n{}\n\n",
-               term.paint(say("check.heading", fmt::arg("name", e.name), fmt::arg("title", e.title)),
-                          Style::Heading),
-               term.paint(report.file, Style::Dim));
+    fmt::print(
+        "{}\n{}\n\n",
+        term.paint(say("check.heading", fmt::arg("name", e.name), fmt::arg("title", e.title)),
+                   Style::Heading),
+        term.paint(report.file, Style::Dim));
     for (const ScenarioVerdict& s : report.scenarios) {
         if (s.run == nullptr) continue;
         fmt::print("{}\n", term.paint(s.scenario->title, Style::Bold));
         if (const std::string stop = stop_text(*s.run); !stop.empty())
             fmt::print("{}", term.paint(wrap_paragraphs(stop, width, 2), Style::Warn));
         for (const CheckVerdict& v : s.checks) {
-            const std::string title = v.reached || v.passed
-                                          ? v.check->title
-                                          : say("check.not_reached", fmt::arg("title", v.check->title));
+            const std::string title =
+                v.reached || v.passed ? v.check->title
+                                      : say("check.not_reached", fmt::arg("title", v.check->title));
             fmt::print("  {} {}\n", mark(v, term), title);
             if (!v.passed && v.reached)
                 fmt::print("{}", term.paint(wrap_paragraphs(v.message, width, 4), Style::Bad));
@@ -137,15 +139,17 @@ nlohmann::ordered_json report_json(const CheckReport& report) {
     for (const ScenarioVerdict& s : report.scenarios) {
         nlohmann::ordered_json checks = nlohmann::ordered_json::array();
         for (const CheckVerdict& v : s.checks) {
-            checks.push_back({{"id", v.check->id},
-                              {"title", v.check->title},
-                              {"passed", v.passed},
-                              {"reached", v.reached},
-                              {"message", v.passed || !v.reached ? nlohmann::ordered_json(nullptr)
-                                                                 : nlohmann::ordered_json(v.message)}});
+            checks.push_back(
+                {{"id", v.check->id},
+                 {"title", v.check->title},
+                 {"passed", v.passed},
+                 {"reached", v.reached},
+                 {"message", v.passed || !v.reached ? nlohmann::ordered_json(nullptr)
+                                                    : nlohmann::ordered_json(v.message)}});
         }
         nlohmann::ordered_json error = nullptr;
-        if (s.run != nullptr && s.run->stop != ScenarioRun::Stop::Finished) error = stop_text(*s.run);
+        if (s.run != nullptr && s.run->stop != ScenarioRun::Stop::Finished)
+            error = stop_text(*s.run);
         scenarios.push_back({{"id", s.scenario->id},
                              {"title", s.scenario->title},
                              {"passed", s.passed()},
@@ -171,8 +175,8 @@ int check_command(const CheckArgs& args, const Terminal& term) {
         std::error_code ec;
         if (!fs::exists(file, ec)) {
             if (!args.file)
-                throw UsageError(say("check.no_default_file", fmt::arg("file", file),
-                                     fmt::arg("name", e.name)));
+                throw UsageError(
+                    say("check.no_default_file", fmt::arg("file", file), fmt::arg("name", e.name)));
             throw UsageError(say("check.no_file", fmt::arg("file", file)));
         }
         std::ifstream probe(file);
@@ -208,13 +212,22 @@ int check_command(const CheckArgs& args, const Terminal& term) {
     const bool passed = report.passed();
     ProgressStore::from_environment().update(
         [&](Progress& p) { p.record_check(e.name, passed, utc_now()); });
+    if (!args.json && passed) {
+        const Progress progress = ProgressStore::from_environment().load();
+        for (const Exercise& next : exercises()) {
+            if (progress.of_exercise(next.name).passed) continue;
+            fmt::print("{}\n", say("check.next", fmt::arg("name", next.name),
+                                   fmt::arg("title", next.title)));
+            break;
+        }
+    }
     if (!args.json && !passed) {
         const ExerciseProgress p = ProgressStore::from_environment().load().of_exercise(e.name);
-        fmt::print("{}\n", p.hints < static_cast<int>(e.hints.size())
-                               ? say("check.hint_next", fmt::arg("name", e.name),
-                                     fmt::arg("tier", p.hints + 1),
-                                     fmt::arg("tiers", e.hints.size()))
-                               : say("check.hints_seen", fmt::arg("name", e.name)));
+        fmt::print("{}\n",
+                   p.hints < static_cast<int>(e.hints.size())
+                       ? say("check.hint_next", fmt::arg("name", e.name),
+                             fmt::arg("tier", p.hints + 1), fmt::arg("tiers", e.hints.size()))
+                       : say("check.hints_seen", fmt::arg("name", e.name)));
     }
     return passed ? exit_ok : exit_failed;
 }

@@ -42,11 +42,12 @@ std::string fill(const std::string& words, const nlohmann::json& figures) {
             } else if (value.is_number()) {
                 args.push_back(fmt::arg(n, value.get<double>()));
             } else if (value.is_string()) {
-                args.push_back(fmt::arg(n, std::string_view(kept.emplace_back(value.get<std::string>()))));
+                args.push_back(
+                    fmt::arg(n, std::string_view(kept.emplace_back(value.get<std::string>()))));
             } else {
-                args.push_back(fmt::arg(
-                    n, std::string_view(kept.emplace_back(value.dump(
-                           -1, ' ', false, nlohmann::json::error_handler_t::replace)))));
+                args.push_back(
+                    fmt::arg(n, std::string_view(kept.emplace_back(value.dump(
+                                    -1, ' ', false, nlohmann::json::error_handler_t::replace)))));
             }
         }
     }
@@ -60,7 +61,8 @@ std::string fill(const std::string& words, const nlohmann::json& figures) {
 }  // namespace
 
 bool ScenarioVerdict::passed() const {
-    return std::all_of(checks.begin(), checks.end(), [](const CheckVerdict& c) { return c.passed; });
+    return std::all_of(checks.begin(), checks.end(),
+                       [](const CheckVerdict& c) { return c.passed; });
 }
 
 bool CheckReport::passed() const {
@@ -72,8 +74,8 @@ bool CheckReport::passed() const {
 std::size_t CheckReport::passed_count() const {
     std::size_t n = 0;
     for (const ScenarioVerdict& s : scenarios)
-        n += static_cast<std::size_t>(std::count_if(s.checks.begin(), s.checks.end(),
-                                                    [](const CheckVerdict& c) { return c.passed; }));
+        n += static_cast<std::size_t>(std::count_if(
+            s.checks.begin(), s.checks.end(), [](const CheckVerdict& c) { return c.passed; }));
     return n;
 }
 
@@ -112,7 +114,8 @@ CheckReport check_solution(const Exercise& exercise, const std::string& file,
         for (const ExerciseCheck& check : scenario.checks) {
             CheckVerdict v{.check = &check, .passed = false, .reached = false, .message = {}};
             if (verdict.run != nullptr) {
-                // A check sent twice (in a loop over cases) counts as passed only if every time was.
+                // A check sent twice (in a loop over cases) counts as passed only if every time
+                // was.
                 for (const CheckResult& result : verdict.run->checks) {
                     if (result.id != check.id) continue;
                     if (!v.reached || v.passed) {

@@ -1,7 +1,8 @@
 #pragma once
-// The exercises (`asynclab exercise`, `check`, `hint`): each a folder of lesson_data/exercises/NAME/
-// holding its starter (starter.py), its checks (checks.py, written with cli/exercise/exercise_kit.py),
-// its structure and English words (exercise.toml) and each other language's words (zh.toml).
+// The exercises (`asynclab exercise`, `check`, `hint`): each a folder of
+// lesson_data/exercises/NAME/ holding its starter (starter.py), its checks (checks.py, written with
+// cli/exercise/exercise_kit.py), its structure and English words (exercise.toml) and each other
+// language's words (zh.toml).
 
 #include <string>
 #include <string_view>
@@ -25,8 +26,8 @@ struct Exercise {
     std::string name;
     int lesson = 0;  ///< The lesson that teaches what it practises.
     std::string title;
-    std::string summary;  ///< One line, for the list.
-    std::string task;     ///< What to write: the starter's contract.
+    std::string summary;             ///< One line, for the list.
+    std::string task;                ///< What to write: the starter's contract.
     std::vector<std::string> hints;  ///< Tiers: a nudge, then the idea, then the shape of the code.
     std::vector<ExerciseScenario> scenarios;
     std::string_view starter;  ///< starter.py, as the learner starts it (after the contract).

@@ -55,10 +55,12 @@ void each_table(const std::string& file, const toml::table& t, std::string_view 
     const toml::node* node = t.get(key);
     if (node == nullptr) return;
     const toml::array* list = node->as_array();
-    if (list == nullptr) fail(file, node->source(), fmt::format("'{}' must be [[{}]] tables", key, key));
+    if (list == nullptr)
+        fail(file, node->source(), fmt::format("'{}' must be [[{}]] tables", key, key));
     for (const toml::node& item : *list) {
         const toml::table* table = item.as_table();
-        if (table == nullptr) fail(file, item.source(), fmt::format("each '{}' must be a table", key));
+        if (table == nullptr)
+            fail(file, item.source(), fmt::format("each '{}' must be a table", key));
         fn(*table);
     }
 }
@@ -100,7 +102,8 @@ Exercise read_exercise(std::string_view name) {
                 {text(f->path, c, "id"), text(f->path, c, "title"), text(f->path, c, "fail")});
         });
         if (scenario.checks.empty())
-            fail(f->path, s.source(), fmt::format("scenario {} has no [[scenario.check]]", scenario.id));
+            fail(f->path, s.source(),
+                 fmt::format("scenario {} has no [[scenario.check]]", scenario.id));
         e.scenarios.push_back(std::move(scenario));
     });
     if (e.scenarios.empty()) fail(f->path, doc.source(), "an exercise needs a [[scenario]]");
@@ -125,7 +128,8 @@ void translate(Exercise& e, const lessons::Language& language) {
         }
         if (auto h = hints(f->path, *head); !h.empty()) {
             if (h.size() != e.hints.size())
-                fail(f->path, head->source(), fmt::format("'hints' must have {} hints, as the English", e.hints.size()));
+                fail(f->path, head->source(),
+                     fmt::format("'hints' must have {} hints, as the English", e.hints.size()));
             e.hints = std::move(h);
         }
     }
@@ -133,14 +137,16 @@ void translate(Exercise& e, const lessons::Language& language) {
         const std::string id = text(f->path, s, "id");
         auto it = std::find_if(e.scenarios.begin(), e.scenarios.end(),
                                [&](const ExerciseScenario& x) { return x.id == id; });
-        if (it == e.scenarios.end()) fail(f->path, s.source(), fmt::format("no scenario '{}' in exercise.toml", id));
+        if (it == e.scenarios.end())
+            fail(f->path, s.source(), fmt::format("no scenario '{}' in exercise.toml", id));
         if (std::string t = text(f->path, s, "title", false); !t.empty()) it->title = t;
         each_table(f->path, s, "check", [&](const toml::table& c) {
             const std::string check_id = text(f->path, c, "id");
             auto ct = std::find_if(it->checks.begin(), it->checks.end(),
                                    [&](const ExerciseCheck& x) { return x.id == check_id; });
             if (ct == it->checks.end())
-                fail(f->path, c.source(), fmt::format("no check '{}' in scenario '{}'", check_id, id));
+                fail(f->path, c.source(),
+                     fmt::format("no check '{}' in scenario '{}'", check_id, id));
             if (std::string t = text(f->path, c, "title", false); !t.empty()) ct->title = t;
             if (std::string t = text(f->path, c, "fail", false); !t.empty()) ct->fail = t;
         });
@@ -212,7 +218,8 @@ std::string starter_file(const Exercise& e) {
         }
         return out;
     };
-    std::string head = say("exercise.starter.title", fmt::arg("name", e.name), fmt::arg("title", e.title));
+    std::string head =
+        say("exercise.starter.title", fmt::arg("name", e.name), fmt::arg("title", e.title));
     head += "\n\n" + wrap_paragraphs(e.task, width - 2);
     while (!head.empty() && head.back() == '\n') head.pop_back();
     head += "\n\n" + say("exercise.starter.checked", fmt::arg("name", e.name)) + "\n";

@@ -14,6 +14,7 @@
 #include "exercise/exercise.hpp"
 #include "progress/progress_store.hpp"
 #include "terminal/text.hpp"
+#include "terminal/text_wrap.hpp"
 #include "words.hpp"
 
 namespace asynclab::cli {
@@ -38,12 +39,13 @@ int list_exercises(const Terminal& term, bool json) {
         nlohmann::ordered_json out = nlohmann::ordered_json::array();
         for (const Exercise& e : exercises()) {
             const ExerciseProgress p = progress.of_exercise(e.name);
-            out.push_back({{"name", e.name},
-                           {"lesson", e.lesson},
-                           {"title", e.title},
-                           {"summary", e.summary},
-                           {"checks", e.check_count()},
-                           {"progress", {{"checks", p.checks}, {"passed", p.passed}, {"hints", p.hints}}}});
+            out.push_back(
+                {{"name", e.name},
+                 {"lesson", e.lesson},
+                 {"title", e.title},
+                 {"summary", e.summary},
+                 {"checks", e.check_count()},
+                 {"progress", {{"checks", p.checks}, {"passed", p.passed}, {"hints", p.hints}}}});
         }
         fmt::print("{}\n", out.dump(2));
         return exit_ok;
@@ -54,15 +56,26 @@ int list_exercises(const Terminal& term, bool json) {
     for (const Exercise& e : exercises()) {
         const ExerciseProgress p = progress.of_exercise(e.name);
         passed += p.passed ? 1 : 0;
-        const std::string lesson = say("exercise.lesson_n", fmt::arg("n", e.lesson));
-        fmt::print("{}  {}  {} {}\n", term.paint(pad_right(e.name, static_cast<int>(name_width)), Style::Accent),
-                   term.paint(pad_right(status_text(p), 9), status_style(p)), pad_right(lesson, 8),
-                   term.paint(e.title, Style::Bold));
+        const std::string head =
+            fmt::format("{}  {}  {} ", pad_right(e.name, static_cast<int>(name_width)),
+                        pad_right(status_text(p), 9),
+                        pad_right(say("exercise.lesson_n", fmt::arg("n", e.lesson)), 8));
+        // Painted piece by piece after measuring: colour codes take no columns.
+        const int room = std::max(10, term.width - display_width(head));
+        std::string title(display_head(e.title, room));
+        if (title.size() < e.title.size())
+            title = std::string(display_head(e.title, room - 1)) + "…";
+        fmt::print("{}  {}  {} {}\n",
+                   term.paint(pad_right(e.name, static_cast<int>(name_width)), Style::Accent),
+                   term.paint(pad_right(status_text(p), 9), status_style(p)),
+                   pad_right(say("exercise.lesson_n", fmt::arg("n", e.lesson)), 8),
+                   term.paint(title, Style::Bold));
     }
-    fmt::print("\n{}\n{}\n",
-               say("exercise.passed_count", fmt::arg("passed", passed),
-                   fmt::arg("total", exercises().size())),
-               tr("exercise.how"));
+    fmt::print("\n{}{}",
+               wrap_paragraphs(say("exercise.passed_count", fmt::arg("passed", passed),
+                                   fmt::arg("total", exercises().size())),
+                               term.width),
+               wrap_paragraphs(tr("exercise.how"), term.width));
     return exit_ok;
 }
 

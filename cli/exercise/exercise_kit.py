@@ -149,6 +149,7 @@ def _learner_line(exc):
 def main(path):
     rec = _recorder.REC
     rec.checking = True
+    sys.dont_write_bytecode = True  # a check writes nothing beside the learner's file
     solution = _load(path)
     for scenario_id, fn, limit in _SCENARIOS:
         rec.begin_scenario(scenario_id, limit)

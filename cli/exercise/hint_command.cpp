@@ -21,21 +21,22 @@ int hint_command(const std::string& name, bool json, const Terminal& term) {
     if (json) {
         nlohmann::ordered_json shown = nlohmann::ordered_json::array();
         for (int i = 0; i < tier; ++i) shown.push_back(e.hints[static_cast<std::size_t>(i)]);
-        fmt::print("{}\n", nlohmann::ordered_json{{"exercise", e.name},
-                                                  {"tier", tier},
-                                                  {"tiers", tiers},
-                                                  {"hints", std::move(shown)}}
-                               .dump(2));
+        fmt::print(
+            "{}\n",
+            nlohmann::ordered_json{
+                {"exercise", e.name}, {"tier", tier}, {"tiers", tiers}, {"hints", std::move(shown)}}
+                .dump(2));
         return exit_ok;
     }
     const int width = std::max(40, term.width);
-    fmt::print("{}\n\n", term.paint(say("hint.heading", fmt::arg("name", e.name),
-                                        fmt::arg("title", e.title)),
-                                    Style::Heading));
+    fmt::print("{}\n\n",
+               term.paint(say("hint.heading", fmt::arg("name", e.name), fmt::arg("title", e.title)),
+                          Style::Heading));
     for (int i = 0; i < tier; ++i) {
         const bool newest = i + 1 == tier;
-        fmt::print("{}\n", term.paint(say("hint.tier", fmt::arg("tier", i + 1), fmt::arg("tiers", tiers)),
-                                      newest ? Style::Bold : Style::Dim));
+        fmt::print("{}\n",
+                   term.paint(say("hint.tier", fmt::arg("tier", i + 1), fmt::arg("tiers", tiers)),
+                              newest ? Style::Bold : Style::Dim));
         const std::string text = wrap_paragraphs(e.hints[static_cast<std::size_t>(i)], width, 2);
         fmt::print("{}\n", newest ? text : term.paint(text, Style::Dim));
     }

@@ -14,6 +14,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <map>
 #include <span>
 #include <stdexcept>
@@ -233,6 +234,15 @@ class EventReader {
             r_.real_io_file = site_file(e.at(2));
             r_.real_io_line = e.at(3).get<int>();
         } else if (kind == "scenario") {
+            if (r_.scenarios.empty()) {
+                // Loading the learner's file ran what it runs at import (a demo without a
+                // `__main__` guard): not a scenario, and its task ids would clash with the first's.
+                r_.trace = Trace{};
+                r_.findings.clear();
+                r_.stuck.clear();
+                renames_.clear();
+                last_ = Duration{};
+            }
             close_scenario();
             ScenarioRun scenario;
             scenario.id = e.at(1).get<std::string>();
@@ -252,8 +262,9 @@ class EventReader {
             ScenarioRun& s = r_.scenarios.back();
             s.stop = ScenarioRun::Stop::Raised;
             const std::string message = e.at(3).get<std::string>();
-            s.run.error = message.empty() ? e.at(2).get<std::string>()
-                                          : fmt::format("{}: {}", e.at(2).get<std::string>(), message);
+            s.run.error = message.empty()
+                              ? e.at(2).get<std::string>()
+                              : fmt::format("{}: {}", e.at(2).get<std::string>(), message);
             s.error_file = site_file(e.at(4));
             s.error_line = e.at(5).get<int>();
         } else if (kind == "scenario_end") {
@@ -353,9 +364,9 @@ std::optional<std::string> find_python() {
     std::string_view dirs = path != nullptr ? path : "/usr/local/bin:/usr/bin:/bin";
     while (true) {
         const auto colon = dirs.find(':');
-        std::string dir(dirs.substr(0, colon));
-        if (dir.empty()) dir = ".";
-        const std::string candidate = dir + "/python3";
+        const std::string_view dir = dirs.substr(0, colon);  // empty: the current directory
+        const std::string candidate =
+            (std::filesystem::path(dir.empty() ? std::string_view(".") : dir) / "python3").string();
         if (::access(candidate.c_str(), X_OK) == 0) return candidate;
         if (colon == std::string_view::npos) return std::nullopt;
         dirs.remove_prefix(colon + 1);
