@@ -140,10 +140,29 @@ def _learner_line(exc):
     """(file, line) of the innermost frame of the learner's code in the exception's traceback."""
     site = ("", 0)
     for frame in traceback.extract_tb(exc.__traceback__):
-        if not frame.filename.startswith("<") and not frame.filename.startswith(
-                _recorder._stdlib_dir):
+        if _mine(frame.filename):
             site = (frame.filename, frame.lineno)
     return site
+
+
+def _mine(filename):
+    return not filename.startswith("<") and not filename.startswith(_recorder._stdlib_dir)
+
+
+def _print_learner_traceback(exc):
+    """The traceback from the learner's first frame on: the kit's asyncio.run is not theirs."""
+    te = traceback.TracebackException.from_exception(exc)
+    seen = []
+    t = te
+    while t is not None and t not in seen:
+        seen.append(t)
+        frames = list(t.stack)
+        first = next((i for i, f in enumerate(frames) if _mine(f.filename)), None)
+        if first is not None:
+            t.stack = traceback.StackSummary.from_list(frames[first:])
+        t = t.__cause__ or (t.__context__ if not t.__suppress_context__ else None)
+    sys.stderr.write("".join(te.format()))
+    sys.stderr.flush()
 
 
 def main(path):
@@ -151,6 +170,7 @@ def main(path):
     rec.checking = True
     sys.dont_write_bytecode = True  # a check writes nothing beside the learner's file
     solution = _load(path)
+    shown = set()
     for scenario_id, fn, limit in _SCENARIOS:
         rec.begin_scenario(scenario_id, limit)
         try:
@@ -161,10 +181,11 @@ def main(path):
             rec.emit(["toolong", rec.t()])
         except NotCoroutine as e:
             rec.emit(["notcoroutine", type(e.value).__name__])
-        except Exception as e:  # the learner's code raised: their traceback, as Python shows it
-            sys.stdout.finish() if hasattr(sys.stdout, "finish") else None
-            _recorder._print_traceback(e)
+        except Exception as e:  # the learner's code raised: their traceback, once per place
             site = _learner_line(e)
+            if (type(e), site) not in shown:
+                shown.add((type(e), site))
+                _print_learner_traceback(e)
             rec.emit(["raised", rec.t(), type(e).__name__, str(e), site[0], site[1]])
         gc.collect()
         rec.emit(["scenario_end", rec.t()])
