@@ -344,7 +344,8 @@ class EventReader {
 };
 
 /// What the child execs, made before the fork: after it, the child calls only async-signal-safe
-/// functions (a malloc there can fail under the memory limit, or deadlock on another thread's lock).
+/// functions (a malloc there can fail under the memory limit, or deadlock on another thread's
+/// lock).
 struct ChildPlan {
     std::vector<std::string> words;
     std::vector<std::string> environment;
@@ -470,8 +471,7 @@ Recording record_program(const RecorderOptions& options,
     const pid_t pid = ::fork();
     if (pid < 0)
         throw std::runtime_error(say("trace.cannot_start", fmt::arg("why", std::strerror(errno))));
-    if (pid == 0)
-        exec_child(plan, options.python.c_str(), options.stdout_fd, events[1], source[0]);
+    if (pid == 0) exec_child(plan, options.python.c_str(), options.stdout_fd, events[1], source[0]);
     ::setpgid(pid, pid);
     ::close(events[1]);
     ::close(source[0]);

@@ -190,7 +190,7 @@ TEST_CASE("mistakes: never awaited, exception never retrieved, time.sleep blocki
     const Result page = run_cli({"trace", "--clock", "virtual", programs + "/mistakes.py"}, env());
     CHECK(page.out.find("mistakes.py:13 time.sleep blocked the loop for 0.500 s in task main") !=
           std::string::npos);
-    CHECK(page.out.find("(lesson 5: asynclab run 5)") != std::string::npos);
+    CHECK(page.out.find("(lesson 5: asynclab run 5;") != std::string::npos);
 }
 
 TEST_CASE("trace speaks the learner's language: heading, mistakes and stuck tasks in Chinese") {
