@@ -313,3 +313,17 @@ TEST_CASE("bad input: a missing file, no python3, an old python3") {
     CHECK(odd.err.find("did not start asynclab's recorder") != std::string::npos);
     std::filesystem::remove_all(dir);
 }
+
+TEST_CASE("the same mistake at the same place is one line: how often, how long in all, by whom") {
+    const Result page =
+        run_cli({"trace", "--clock", "virtual", programs + "/repeated_block.py"}, env());
+    CHECK(page.exit_code == 0);
+    CHECK(
+        page.out.find("repeated_block.py:7 time.sleep blocked the loop 3 times, 0.300 s in all,") !=
+        std::string::npos);
+    CHECK(page.out.find("step, step-2: no other task") != std::string::npos);
+    CHECK(page.out.find("A mistake to fix:") != std::string::npos);
+    // --json keeps each one: the grouping is the page's.
+    const Json demo = demo_of(trace("repeated_block.py"));
+    CHECK(demo.at("findings").size() == 3);
+}
