@@ -811,7 +811,7 @@ def _print_traceback(exc):
     te = traceback.TracebackException.from_exception(exc)
     for t in _chain(te):
         t.stack = traceback.StackSummary.from_list(
-            [f for f in t.stack if not f.filename.startswith("<asynclab") and not f.filename.endswith(
+            [f for f in t.stack if not f.filename.startswith(("<asynclab", "<frozen importlib")) and not f.filename.endswith(
                 "runpy.py") and f.filename != "<frozen runpy>"])
     sys.stderr.write("".join(te.format()))
     sys.stderr.flush()

@@ -304,6 +304,9 @@ class EventReader {
         } else if (kind == "toolong" && !r_.scenarios.empty()) {
             r_.scenarios.back().stop = ScenarioRun::Stop::TooLong;
             last_ = std::max(last_, ns(e.at(1)));
+        } else if (kind == "missing" && !r_.scenarios.empty()) {
+            r_.scenarios.back().stop = ScenarioRun::Stop::Missing;
+            r_.scenarios.back().missing = e.at(1).get<std::string>();
         } else if (kind == "notcoroutine" && !r_.scenarios.empty()) {
             r_.scenarios.back().stop = ScenarioRun::Stop::NotCoroutine;
             r_.scenarios.back().not_coroutine = e.at(1).get<std::string>();
