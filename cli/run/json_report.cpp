@@ -40,7 +40,7 @@ Json tasks_json(const TraceReading& reading) {
                          {"created_s", to_secs(task.created)},
                          {"start_s", to_secs(task.started.value_or(task.created))},
                          {"end_s", ended ? Json(to_secs(task.ended)) : Json(nullptr)},
-                         {"result", task.result != nullptr ? to_json(*task.result) : Json(nullptr)},
+                         {"result", task.result ? to_json(*task.result) : Json(nullptr)},
                          {"error", optional_text(task.error)}});
     }
     return tasks;
