@@ -73,8 +73,27 @@ int progress_command(const ProgressArgs& args, const Terminal& term);
 /// `view FILE`: redraws a saved `run --json` document; `-` reads standard input.
 int view_command(const std::string& file, const Terminal& term);
 
+struct ExerciseArgs {
+    std::optional<std::string> start;  ///< `exercise start NAME`: write its starter.
+    std::string dir = ".";
+    bool json = false;
+};
+
+struct CheckArgs {
+    std::string exercise;
+    std::optional<std::string> file;  ///< None: NAME.py in the current directory.
+    bool json = false;
+    double timeout_s = 20;
+};
+
 /// `trace PROG [ARGS]`: the learner's own asyncio program, recorded and drawn like a lesson.
 int trace_command(const TraceArgs& args, const Terminal& term);
+/// `exercise`: the exercises with the learner's progress; `exercise start NAME`: its starter.
+int exercise_command(const ExerciseArgs& args, const Terminal& term);
+/// `check NAME [FILE]`: exit 0 when every check passes, 1 when one fails.
+int check_command(const CheckArgs& args, const Terminal& term);
+/// `hint NAME`: the next tier of hints (and the ones seen before).
+int hint_command(const std::string& exercise, bool json, const Terminal& term);
 
 /// Lesson `number`, or UsageError naming the valid ones.
 const lessons::Lesson& require_lesson(int number);

@@ -355,7 +355,37 @@ int run_program(int argc, char** argv) {
         ->default_str("2048");
     trace->add_flag("--no-color", no_color, tr("main.help.no_color"));
     trace->footer(tr("main.help.trace_footer"));
-    for (CLI::App* sub : {list, run, show, quiz, progress, view, trace}) {
+    ExerciseArgs exercise_args;
+    CLI::App* exercise = app.add_subcommand("exercise", tr("main.help.exercise"));
+    exercise->add_flag("--json", exercise_args.json, tr("main.help.json"));
+    exercise->add_flag("--no-color", no_color, tr("main.help.no_color"));
+    std::string start_name;
+    CLI::App* start = exercise->add_subcommand("start", tr("main.help.exercise_start"));
+    start->add_option("NAME", start_name, tr("main.help.exercise_name"))->required();
+    start->add_option("--dir", exercise_args.dir, tr("main.help.exercise_dir"))
+        ->type_name("DIR")
+        ->default_str(".");
+
+    CheckArgs check_args;
+    CLI::App* check = app.add_subcommand("check", tr("main.help.check"));
+    check->add_option("NAME", check_args.exercise, tr("main.help.exercise_name"))->required();
+    check->add_option("FILE", check_args.file, tr("main.help.check_file"))->type_name("FILE");
+    check->add_flag("--json", check_args.json, tr("main.help.json"));
+    check->add_option("--timeout", check_args.timeout_s, tr("main.help.check_timeout"))
+        ->check(CLI::Range(0.1, 3600.0))
+        ->type_name("S")
+        ->default_str("20");
+    check->add_flag("--no-color", no_color, tr("main.help.no_color"));
+
+    std::string hint_name;
+    bool hint_json = false;
+    CLI::App* hint = app.add_subcommand("hint", tr("main.help.hint"));
+    hint->add_option("NAME", hint_name, tr("main.help.exercise_name"))->required();
+    hint->add_flag("--json", hint_json, tr("main.help.json"));
+    hint->add_flag("--no-color", no_color, tr("main.help.no_color"));
+
+    for (CLI::App* sub :
+         {list, run, show, quiz, progress, view, trace, exercise, start, check, hint}) {
         sub->fallthrough();
         sub->group(tr("main.label.Subcommands"));
         sub->get_help_ptr()->description(tr("main.help.help"))->group(tr("main.label.Options"));
@@ -405,7 +435,7 @@ int run_program(int argc, char** argv) {
     }
 
     // Only `run` reports an interruption; the others end by the signal, as a program does.
-    if (!*run && !*trace) release_stop_signals();
+    if (!*run && !*trace && !*check) release_stop_signals();
     try {
         const Terminal term = Terminal::detect(1, no_color);
         if (*list || app.get_subcommands().empty()) return list_command(term, json);
@@ -421,6 +451,12 @@ int run_program(int argc, char** argv) {
         if (*completions) return completions_command(app, completions_shell);
         if (*view) return view_command(view_file, term);
         if (*trace) return trace_command(trace_args, term);
+        if (*exercise) {
+            if (*start) exercise_args.start = start_name;
+            return exercise_command(exercise_args, term);
+        }
+        if (*check) return check_command(check_args, term);
+        if (*hint) return hint_command(hint_name, hint_json, term);
     } catch (const UsageError& e) {
         return usage_error(e.what(), "");
     } catch (const lessons::TextError& e) {

@@ -10,6 +10,7 @@
 #include "progress/progress_store.hpp"
 #include "progress/progress_view.hpp"
 #include "terminal/text.hpp"
+#include "terminal/text_wrap.hpp"
 #include "words.hpp"
 
 namespace asynclab::cli {
@@ -45,7 +46,9 @@ int list_command(const Terminal& term, bool json) {
     if (json) {
         fmt::print("{}\n", out.dump(2));
     } else {
-        fmt::print("\n{}\n{}\n", tr("list.how"), next_step(progress));
+        fmt::print("\n{}{}{}", wrap_paragraphs(tr("list.how"), term.width),
+                   wrap_paragraphs(next_step(progress), term.width),
+                   wrap_paragraphs(exercises_line(progress), term.width));
     }
     return exit_ok;
 }

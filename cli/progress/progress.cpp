@@ -74,11 +74,50 @@ LessonProgress lesson_from_json(const Json& entry, const std::string& where) {
     return p;
 }
 
+ExerciseProgress exercise_from_json(const Json& entry, const std::string& where) {
+    if (!entry.is_object())
+        throw ProgressFormatError(
+            lessons::say("store.format.not_object", fmt::arg("field", where)));
+    ExerciseProgress p;
+    p.checks = count_field(entry, "checks", where);
+    p.hints = count_field(entry, "hints", where);
+    if (const auto it = entry.find("passed"); it != entry.end()) {
+        if (!it->is_boolean())
+            throw ProgressFormatError(
+                lessons::say("store.format.not_bool", fmt::arg("field", where + ".passed")));
+        p.passed = it->get<bool>();
+    }
+    p.last_check = text_field(entry, "last_check", where);
+    return p;
+}
+
+nlohmann::ordered_json optional_text(const std::string& text) {
+    return text.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(text);
+}
+
 }  // namespace
 
 LessonProgress Progress::of(int lesson) const {
     const auto it = lessons.find(lesson);
     return it == lessons.end() ? LessonProgress{} : it->second;
+}
+
+ExerciseProgress Progress::of_exercise(const std::string& name) const {
+    const auto it = exercises.find(name);
+    return it == exercises.end() ? ExerciseProgress{} : it->second;
+}
+
+void Progress::record_check(const std::string& exercise, bool passed, const std::string& when) {
+    ExerciseProgress& p = exercises[exercise];
+    if (p.checks < max_count) ++p.checks;
+    p.passed = p.passed || passed;  // a later failing check of a changed file does not un-pass it
+    p.last_check = when;
+}
+
+int Progress::record_hint(const std::string& exercise, int tiers) {
+    ExerciseProgress& p = exercises[exercise];
+    p.hints = std::clamp(p.hints + 1, 1, std::max(tiers, 1));
+    return p.hints;
 }
 
 void Progress::record_run(int lesson, const std::string& when) {
@@ -110,13 +149,20 @@ nlohmann::ordered_json progress_to_json(const Progress& progress) {
             {"quiz_attempts", p.quiz_attempts},
             {"best_score", best},
             {"passed", p.passed},
-            {"last_run", p.last_run.empty() ? nlohmann::ordered_json(nullptr)
-                                            : nlohmann::ordered_json(p.last_run)},
-            {"last_quiz", p.last_quiz.empty() ? nlohmann::ordered_json(nullptr)
-                                              : nlohmann::ordered_json(p.last_quiz)}};
+            {"last_run", optional_text(p.last_run)},
+            {"last_quiz", optional_text(p.last_quiz)}};
     }
-    return {
-        {"format", progress_format}, {"version", progress_version}, {"lessons", std::move(rows)}};
+    nlohmann::ordered_json exercises = nlohmann::ordered_json::object();
+    for (const auto& [name, p] : progress.exercises) {
+        exercises[name] = {{"checks", p.checks},
+                           {"passed", p.passed},
+                           {"hints", p.hints},
+                           {"last_check", optional_text(p.last_check)}};
+    }
+    return {{"format", progress_format},
+            {"version", progress_version},
+            {"lessons", std::move(rows)},
+            {"exercises", std::move(exercises)}};
 }
 
 Progress progress_from_json(const Json& doc) {
@@ -132,6 +178,14 @@ Progress progress_from_json(const Json& doc) {
             lessons::say("store.format.newer", fmt::arg("version", version->dump())));
     }
     Progress progress;
+    if (const auto exercises = doc.find("exercises"); exercises != doc.end()) {
+        if (!exercises->is_object())
+            throw ProgressFormatError(
+                lessons::say("store.format.not_object", fmt::arg("field", "exercises")));
+        for (const auto& [name, entry] : exercises->items()) {
+            progress.exercises[name] = exercise_from_json(entry, "exercises." + name);
+        }
+    }
     const auto rows = doc.find("lessons");
     if (rows == doc.end()) return progress;
     if (!rows->is_object())

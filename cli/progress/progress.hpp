@@ -42,12 +42,27 @@ struct LessonProgress {
     std::string last_quiz;
 };
 
+/// An exercise (`asynclab check NAME`): how often it was checked, whether it ever passed, and how
+/// many hint tiers the learner has seen.
+struct ExerciseProgress {
+    int checks = 0;
+    bool passed = false;
+    int hints = 0;
+    std::string last_check;  ///< UTC, ISO 8601; empty: never.
+};
+
 struct Progress {
     std::map<int, LessonProgress> lessons;  ///< By lesson number; absent: nothing done yet.
+    /// By exercise name; absent: never checked, no hint seen.
+    std::map<std::string, ExerciseProgress> exercises;
 
     [[nodiscard]] LessonProgress of(int lesson) const;
+    [[nodiscard]] ExerciseProgress of_exercise(const std::string& name) const;
     void record_run(int lesson, const std::string& when);
     void record_quiz(int lesson, Score score, bool passed, const std::string& when);
+    void record_check(const std::string& exercise, bool passed, const std::string& when);
+    /// One more hint tier seen, up to `tiers`; the tier to show now (1-based).
+    int record_hint(const std::string& exercise, int tiers);
 };
 
 /// The file is not a progress document we can use; the message says why, in a few words.

@@ -10,9 +10,11 @@
 #include "asynclab/lessons/lesson.hpp"
 #include "asynclab/lessons/text.hpp"
 #include "commands.hpp"
+#include "exercise/exercise.hpp"
 #include "progress/progress_store.hpp"
 #include "progress/progress_view.hpp"
 #include "terminal/text.hpp"
+#include "terminal/text_wrap.hpp"
 #include "words.hpp"
 
 namespace asynclab::cli {
@@ -81,6 +83,35 @@ int reset(const ProgressArgs& args, ProgressStore& store) {
 
 }  // namespace
 
+nlohmann::ordered_json exercises_json(const Progress& progress) {
+    nlohmann::ordered_json rows = nlohmann::ordered_json::array();
+    for (const Exercise& e : exercises()) {
+        const ExerciseProgress p = progress.of_exercise(e.name);
+        rows.push_back(
+            {{"name", e.name},
+             {"lesson", e.lesson},
+             {"checks", p.checks},
+             {"passed", p.passed},
+             {"hints", p.hints},
+             {"last_check", p.last_check.empty() ? nlohmann::ordered_json(nullptr)
+                                                 : nlohmann::ordered_json(p.last_check)}});
+    }
+    return rows;
+}
+
+std::string exercises_line(const Progress& progress) {
+    std::string passed;
+    int n = 0;
+    for (const Exercise& e : exercises()) {
+        if (!progress.of_exercise(e.name).passed) continue;
+        passed += (passed.empty() ? "" : ", ") + e.name;
+        ++n;
+    }
+    if (n == 0) return say("progress.exercises_none", fmt::arg("total", exercises().size()));
+    return say("progress.exercises", fmt::arg("passed", n), fmt::arg("total", exercises().size()),
+               fmt::arg("names", passed));
+}
+
 int next_lesson(const Progress& progress) {
     for (const lessons::Lesson* l : lessons::all_lessons()) {
         if (!progress.of(l->number).passed) return l->number;
@@ -137,6 +168,7 @@ int progress_command(const ProgressArgs& args, const Terminal& term) {
                 {"file", store.file().empty() ? nlohmann::ordered_json(nullptr)
                                               : nlohmann::ordered_json(store.file().string())},
                 {"lessons", std::move(rows)},
+                {"exercises", exercises_json(progress)},
                 {"next",
                  next == 0 ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(next)}}
                 .dump(2));
@@ -165,6 +197,7 @@ int progress_command(const ProgressArgs& args, const Terminal& term) {
                    p.quiz_attempts, pad_right(score_text(p, term.unicode), 11), passed);
     }
     fmt::print("\n{}{} {}\n", summary(progress), tr("progress.full_stop"), next_step(progress));
+    fmt::print("{}", wrap_paragraphs(exercises_line(progress), term.width));
     return exit_ok;
 }
 

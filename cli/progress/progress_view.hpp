@@ -25,4 +25,9 @@ struct Status {
 
 [[nodiscard]] nlohmann::ordered_json lesson_progress_json(const LessonProgress& p);
 
+/// Every exercise with the learner's progress on it, for `progress --json`.
+[[nodiscard]] nlohmann::ordered_json exercises_json(const Progress& progress);
+/// "Exercises: 2 of 10 passed (cache, breaker); `asynclab exercise` lists them."
+[[nodiscard]] std::string exercises_line(const Progress& progress);
+
 }  // namespace asynclab::cli

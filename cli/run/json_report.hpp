@@ -17,14 +17,18 @@ namespace asynclab::cli {
 /// The document's "schema": raised whenever a reader of the old one would misread the new.
 inline constexpr int report_schema = 1;
 
-nlohmann::ordered_json json_report(const lessons::LessonRun& run, const lessons::LessonText& text);
+class JsonWriter;
 
-/// One demo's part of the report, from its parts (`trace --json` has no lesson to name it).
-nlohmann::ordered_json demo_json(std::string_view id, std::string_view title, Duration duration,
-                                 bool interrupted, const std::optional<std::string>& error,
-                                 const Trace& trace, const lessons::Metrics& metrics);
+/// The whole document, without a final new line.
+void json_report(JsonWriter& out, const lessons::LessonRun& run, const lessons::LessonText& text);
 
-/// One demo's part of the report.
+/// One demo's fields, into the object `out` has open (`trace --json` has no lesson to name the
+/// demo, and adds fields of its own after these).
+void write_demo_fields(JsonWriter& out, std::string_view id, std::string_view title,
+                       Duration duration, bool interrupted, const std::optional<std::string>& error,
+                       const Trace& trace, const lessons::Metrics& metrics);
+
+/// One demo's part of the report, as a tree.
 nlohmann::ordered_json demo_json(const lessons::DemoRun& demo, const lessons::LessonText& text);
 
 }  // namespace asynclab::cli

@@ -22,6 +22,7 @@
 #include "run/demo_page.hpp"
 #include "run/interrupt.hpp"
 #include "run/json_report.hpp"
+#include "run/json_writer.hpp"
 #include "terminal/text.hpp"
 #include "terminal/text_wrap.hpp"
 #include "words.hpp"
@@ -219,8 +220,10 @@ int run_command(const RunArgs& args, const Terminal& term) {
                                         Style::Warn));
     }
     if (args.json) {
-        fmt::print("{}\n", json_report(run, text).dump(
-                               2, ' ', false, nlohmann::ordered_json::error_handler_t::replace));
+        JsonWriter out(stdout);
+        json_report(out, run, text);
+        out.finish();
+        fmt::print("\n");
         // Standard output holds only the document: say it is a partial one where a person sees.
         if (run.interrupted) std::fprintf(stderr, "asynclab: %s\n", tr("run.json_partial").c_str());
     }

@@ -42,19 +42,35 @@ bool wide_punctuation(ucs4_t c) noexcept {
     return wide(c) && uc_is_punct(c);
 }
 
-/// Source lines joined into paragraphs. A line end between two Han characters, or next to
+struct Paragraph {
+    std::string text;
+    bool verbatim = false;  ///< Code: lines indented four spaces, kept as they are.
+};
+
+/// Source lines joined into paragraphs; lines indented four spaces or more (code) are kept as
+/// they are, one block. A line end between two Han characters, or next to
 /// Chinese punctuation, is dropped, not made a space: Chinese puts no space between words (as
 /// CSS does for East Asian text). Between Han and Latin it is a space, as Chinese typesetting
 /// spaces them.
-std::vector<std::string> paragraphs(std::string_view text) {
-    std::vector<std::string> out;
+std::vector<Paragraph> paragraphs(std::string_view text) {
+    std::vector<Paragraph> out;
     std::string current;
     std::istringstream lines{std::string(text)};
     for (std::string line; std::getline(lines, line);) {
         const std::string_view trimmed = lessons::trim(line);
         if (trimmed.empty()) {
-            if (!current.empty()) out.push_back(std::move(current));
+            if (!current.empty()) out.push_back({std::move(current)});
             current.clear();
+            // A blank line inside code stays; the code block ends at the next prose line.
+            if (!out.empty() && out.back().verbatim) out.back().text += '\n';
+            continue;
+        }
+        if (line.starts_with("    ")) {
+            if (!current.empty()) out.push_back({std::move(current)});
+            current.clear();
+            if (out.empty() || !out.back().verbatim) out.push_back({"", true});
+            while (line.ends_with(' ') || line.ends_with('\r')) line.pop_back();
+            out.back().text += line + '\n';
             continue;
         }
         const ucs4_t before = last_char(current);
@@ -68,7 +84,8 @@ std::vector<std::string> paragraphs(std::string_view text) {
             if (c != ' ' || current.empty() || current.back() != ' ') current += c;
         }
     }
-    if (!current.empty()) out.push_back(std::move(current));
+    if (!current.empty()) out.push_back({std::move(current)});
+    std::erase_if(out, [](const Paragraph& p) { return p.text.empty(); });
     return out;
 }
 
@@ -112,8 +129,15 @@ std::string wrap_paragraphs(std::string_view text, int width, int indent) {
     const int limit = std::max(20, width - indent);
     const std::string pad(static_cast<std::size_t>(indent), ' ');
     std::string out;
-    for (const std::string& para : paragraphs(text)) {
+    for (const auto& [para, verbatim] : paragraphs(text)) {
         if (!out.empty()) out += '\n';
+        if (verbatim) {
+            std::string_view code = para;
+            while (code.ends_with("\n\n")) code.remove_suffix(1);
+            std::istringstream lines{std::string(code)};
+            for (std::string l; std::getline(lines, l);) out += l.empty() ? "\n" : pad + l + '\n';
+            continue;
+        }
         std::string line;
         for (std::string_view piece : pieces(lessons::trim(para))) {
             // Spaces at a line's end take no room: the line ends before them.

@@ -37,7 +37,6 @@ import traceback
 import warnings
 from asyncio import events
 
-RECORDER_FILE = "<asynclab recorder>"
 SLOW_STEP_NS = 100_000_000  # a step holding the loop longer than this is named
 
 _real_sleep = time.sleep
@@ -46,11 +45,17 @@ _perf_ns = time.perf_counter_ns
 _stdlib_dir = os.path.dirname(os.__file__)
 
 
+_NOT_LEARNERS = {}  # file name -> whether it is the library's or the recorder's
+
+
 def _learner_site(frame):
     """(file, line) of the innermost frame of the learner's code at or above `frame`."""
     while frame is not None:
         name = frame.f_code.co_filename
-        if not (name.startswith(_stdlib_dir) or name.startswith("<")):
+        theirs = _NOT_LEARNERS.get(name)
+        if theirs is None:  # each task a loop makes asks again, of the same few files
+            theirs = _NOT_LEARNERS[name] = name.startswith(_stdlib_dir) or name.startswith("<")
+        if not theirs:
             return name, frame.f_lineno
         frame = frame.f_back
     return "", 0
@@ -61,17 +66,33 @@ class Recorder:
 
     def __init__(self, fd, clock):
         self.out = os.fdopen(fd, "w", encoding="utf-8", errors="replace", buffering=1 << 16)
+        self.write = self.out.write
         self.virtual = clock == "virtual"
         self.now_ns = 0  # the virtual clock
         self.t0 = None
         self.next_id = 1
-        self.created = []  # tasks created whose names are not final yet
+        self.created = []  # tasks created whose names are not final yet (not sent yet)
         self.current = 0  # the task whose step runs, 0 outside any
         self.loop_thread = None
         self.pool = {}  # id(executor) -> _PoolCount
         self.pool_lock = threading.Lock()
         self.step_blocked = False  # the step running made a known blocking call
         self.name_counts = {}
+        # `asynclab check`: a run is several scenarios, each its own trace from time 0 and task 1,
+        # where a hang or a run past the limit ends the scenario instead of the process.
+        self.checking = False
+        self.limit_ns = None
+        self.findings = []  # the mistakes seen in this scenario, as their events
+
+    def begin_scenario(self, scenario_id, limit_s):
+        self.flush()
+        self.out.write(json.dumps(["scenario", scenario_id]) + "\n")
+        self.now_ns = 0
+        self.t0 = None
+        self.next_id = 1
+        self.name_counts = {}
+        self.findings = []
+        self.limit_ns = int(limit_s * 1e9)
 
     # --- the clock ---
     def t(self):
@@ -85,6 +106,8 @@ class Recorder:
     def emit(self, event):
         if self.created:
             self._flush_created()
+        if event[0] in _FINDINGS:
+            self.findings.append(event)
         self.out.write(json.dumps(event, ensure_ascii=False) + "\n")
 
     def emit_now(self, event):
@@ -93,23 +116,29 @@ class Recorder:
 
     def _flush_created(self):
         created, self.created = self.created, []
-        for t, tid, parent, task, site in created:
+        write = self.write
+        for task in created:
             traced = task.get_coro()
-            traced._shown = self.unique(task)
-            traced._raw_name = task.get_name()
-            self.out.write(json.dumps(["task", t, tid, parent, traced._shown, site[0], site[1]],
-                                      ensure_ascii=False) + "\n")
+            traced._raw_name = raw = task.get_name()
+            traced._shown = shown = self.unique(task, raw)
+            # By hand, as json.dumps would write each item: thousands of tasks are made at once.
+            file = _QUOTED.get(traced._file)
+            if file is None:
+                file = _QUOTED.setdefault(traced._file, _quote(traced._file))
+            write(f'["task",{traced._made},{traced._tid},{traced._parent},{_quote(shown)},{file},'
+                  f'{traced._line}]\n')
 
-    def unique(self, task):
-        """The task's lane name: a name asyncio made up is its coroutine's, numbered from the
-        second task of that coroutine on (fetch, fetch-2, fetch-3), so that lanes differ."""
-        name = task.get_name()
+    def unique(self, task, name):
+        """The task's lane name (`name` is its name): a name asyncio made up is its coroutine's,
+        numbered from the second task of that coroutine on (fetch, fetch-2, fetch-3), so that
+        lanes differ."""
         if not (name.startswith("Task-") and name[5:].isdigit()):
             return name
         base = getattr(task.get_coro(), "__qualname__", name)
+        base = base.rsplit("<locals>.", 1)[-1]  # a coroutine defined inside a function: its name
         n = self.name_counts.get(base, 0) + 1
         self.name_counts[base] = n
-        return base if n == 1 else "{}-{}".format(base, n)
+        return base if n == 1 else f"{base}-{n}"
 
     def flush(self):
         if self.created:
@@ -118,6 +147,18 @@ class Recorder:
 
 
 REC = None  # the Recorder of this process
+_quote = json.encoder.encode_basestring  # a str as json.dumps(ensure_ascii=False) writes it
+_QUOTED = {}  # names (of waits, of files) as JSON text
+_YIELDED = ("yield", "", None)  # the wait of a bare yield (sleep(0)), made once
+_FINDINGS = frozenset(("block", "slow", "unawaited", "unretrieved"))
+
+
+class ScenarioHang(BaseException):
+    """`asynclab check`: nothing in the scenario could ever run again (the chain was reported)."""
+
+
+class ScenarioTooLong(BaseException):
+    """`asynclab check`: the scenario's clock passed its limit (a loop that never ends)."""
 
 
 def _display_name(task):
@@ -144,23 +185,33 @@ def _codes(owner, *names):
     return [getattr(owner, n).__code__ for n in names if hasattr(owner, n)]
 
 
+# Keyed by id: hashing a code object costs more than the rest of a step. The codes are kept
+# alive in _WAIT_CODES, so no other code object can take one of their ids.
+_WAIT_CODES = []
 _WAIT_BY_CODE = {}
+
+
+def _names_wait(code, kind, name):
+    _WAIT_CODES.append(code)
+    _WAIT_BY_CODE[id(code)] = (kind, name)
+
+
 for _code in _codes(asyncio.tasks, "sleep"):
-    _WAIT_BY_CODE[_code] = ("sleep", "")
+    _names_wait(_code, "sleep", "")
 for _cls, _kind in ((asyncio.Queue, None), (asyncio.Lock, "lock"), (asyncio.Semaphore, "semaphore"),
                     (asyncio.Event, "event"), (asyncio.Condition, "other")):
     if _kind is None:
         for _m, _k in (("get", "queue.get"), ("put", "queue.put"), ("join", "queue.join")):
-            _WAIT_BY_CODE[getattr(_cls, _m).__code__] = (_k, "queue")
+            _names_wait(getattr(_cls, _m).__code__, _k, "queue")
     else:
         for _code in _codes(_cls, "acquire", "wait"):
-            _WAIT_BY_CODE[_code] = (_kind, _kind if _kind != "other" else "condition")
+            _names_wait(_code, _kind, _kind if _kind != "other" else "condition")
 for _code in _codes(asyncio.tasks, "wait_for"):
-    _WAIT_BY_CODE[_code] = ("timeout", "wait_for")
+    _names_wait(_code, "timeout", "wait_for")
 for _code in _codes(asyncio.tasks, "_wait"):
-    _WAIT_BY_CODE[_code] = ("gather", "wait")
+    _names_wait(_code, "gather", "wait")
 for _code in _codes(asyncio, "to_thread"):
-    _WAIT_BY_CODE[_code] = ("pool.running", "to_thread")
+    _names_wait(_code, "pool.running", "to_thread")
 
 _Gathering = getattr(asyncio.tasks, "_GatheringFuture", ())
 _POOL_FUTURES = {}  # id(future) -> [queued?, task id waiting] for run_in_executor's futures
@@ -188,7 +239,7 @@ def _wait_of(coro, yielded):
         frame = getattr(c, "cr_frame", None) or getattr(c, "gi_frame", None)
         if frame is None:
             break
-        hit = _WAIT_BY_CODE.get(frame.f_code)
+        hit = _WAIT_BY_CODE.get(id(frame.f_code))
         if hit is not None:
             if hit[1] == "wait" and frame.f_locals.get("timeout") is not None:
                 return "timeout", "wait"
@@ -210,18 +261,29 @@ def _wait_of(coro, yielded):
 class _Traced(collections.abc.Coroutine):
     """A task's coroutine, seen step by step: the Task calls send/throw, and so passes here."""
 
-    def __init__(self, coro, tid, site):
+    # Each field that lives as long as the task is an attribute, not a tuple: objects that stay
+    # alive count towards the collector's next full collection, which 10,000 tasks make costly.
+    def __init__(self, coro, tid, site, parent):
         self._coro = coro
         # What asyncio's repr and the learner's code read of a coroutine.
         self.__name__ = getattr(coro, "__name__", "coroutine")
         self.__qualname__ = getattr(coro, "__qualname__", self.__name__)
         self._tid = tid
-        self._site = site
+        self._tail = ",{}]\n".format(tid)  # how the task's start and resume events end
+        # The same frame object at every step; dropped when the coroutine ends.
+        self._frame = getattr(coro, "cr_frame", None)
+        self._file, self._line = site  # where it was created
+        self._parent = parent
+        self._made = 0  # when it was created
         self._started = False
         self._raw_name = None
-        self._wait = None  # (kind, name, object, frames) while suspended
+        self._wait = None  # (kind, name, object) while suspended
         self._shown = None  # the lane's name, once sent
         self._named = False  # its name checked after its first step
+
+    @property
+    def _site(self):
+        return self._file, self._line
 
     @property
     def cr_frame(self):
@@ -240,10 +302,10 @@ class _Traced(collections.abc.Coroutine):
         return getattr(self._coro, "cr_code", None)
 
     def send(self, value):
-        return self._step(self._coro.send, value)
+        return self._step(value, None)
 
     def throw(self, *exc):
-        return self._step(self._coro.throw, *exc)
+        return self._step(None, exc)
 
     def close(self):
         return self._coro.close()
@@ -251,30 +313,34 @@ class _Traced(collections.abc.Coroutine):
     def __await__(self):
         return self._coro.__await__()
 
-    def _step(self, fn, *arg):
-        # The hot path of a traced run: events are formatted by hand, frames read only on need.
+    def _step(self, value, exc):
+        # The hot path of a traced run: events are formatted by hand (f-strings, the end of the
+        # task's own events already text), the slow-step check inline, the frame kept.
         rec = REC
-        tid = self._tid
-        begin = rec.now_ns if rec.virtual else rec.t()
+        virtual = rec.virtual
+        begin = rec.now_ns if virtual else rec.t()
         if rec.created:
             rec._flush_created()
-        write = rec.out.write
+        write = rec.write
+        tail = self._tail
         if self._started:
-            write('["resume",%d,%d]\n' % (begin, tid))
+            write(f'["resume",{begin}{tail}')
         else:
             self._started = True
-            write('["start",%d,%d]\n' % (begin, tid))
-        frame = self._coro.cr_frame if hasattr(self._coro, "cr_frame") else None
+            write(f'["start",{begin}{tail}')
+        frame = self._frame
         before = frame.f_lineno if frame is not None else 0
         self._wait = None
         outer = rec.current
-        rec.current = tid
+        rec.current = self._tid
         rec.step_blocked = False
         real0 = _perf_ns()
         try:
-            yielded = fn(*arg)
+            # Neither a bound method nor a tuple made per step: fewer objects for the collector.
+            yielded = self._coro.send(value) if exc is None else self._coro.throw(*exc)
         except StopIteration as stop:
             rec.current = outer
+            self._frame = None  # a finished coroutine's frame would keep its locals alive
             self._after(rec, begin, real0, frame, before)
             self._check_name(rec)
             value = stop.value
@@ -284,38 +350,45 @@ class _Traced(collections.abc.Coroutine):
                 text = str(value)
             else:
                 text = json.dumps(_result_json(value), ensure_ascii=False)
-            rec.out.write('["done",%d,%d,%s]\n' % (rec.t(), tid, text))
+            rec.write(f'["done",{rec.now_ns if virtual else rec.t()},{self._tid},{text}]\n')
             raise
         except asyncio.CancelledError:
             rec.current = outer
+            self._frame = None
             self._after(rec, begin, real0, frame, before)
             self._check_name(rec)
-            rec.emit(["cancel", rec.t(), tid])
+            rec.emit(["cancel", rec.t(), self._tid])
             raise
         except BaseException as e:
             rec.current = outer
+            self._frame = None
             self._after(rec, begin, real0, frame, before)
             self._check_name(rec)
-            rec.emit(["fail", rec.t(), tid, type(e).__name__, str(e)])
+            rec.emit(["fail", rec.t(), self._tid, type(e).__name__, str(e)])
             raise
         rec.current = outer
-        self._after(rec, begin, real0, frame, before)
+        held = _perf_ns() - real0
+        if virtual and rec.now_ns - begin > held:
+            held = rec.now_ns - begin
+        if held > SLOW_STEP_NS and not rec.step_blocked:
+            self._slow(rec, begin, held, frame, before)
         if yielded is None:
-            kind, name = "yield", ""
+            kind, quoted, wait = "yield", '""', _YIELDED
         else:
             kind, name = _wait_of(self._coro, yielded)
             if kind[0] == "p" and id(yielded) in _POOL_FUTURES:
-                _POOL_FUTURES[id(yielded)][1] = tid
+                _POOL_FUTURES[id(yielded)][1] = self._tid
+            quoted = _QUOTED.get(name)
+            if quoted is None:
+                quoted = _QUOTED.setdefault(name, _quote(name))
+            wait = (kind, name, yielded)
         if not self._named:
             self._named = True
             self._check_name(rec)
-        self._wait = (kind, name, yielded)
-        quoted = _QUOTED.get(name)
-        if quoted is None:
-            quoted = _QUOTED.setdefault(name, json.dumps(name, ensure_ascii=False))
+        self._wait = wait
         if rec.created:
             rec._flush_created()
-        rec.out.write('["wait",%d,%d,"%s",%s]\n' % (rec.t(), tid, kind, quoted))
+        rec.write(f'["wait",{rec.now_ns if virtual else rec.t()},{self._tid},"{kind}",{quoted}]\n')
         return yielded
 
     def _check_name(self, rec):
@@ -327,42 +400,45 @@ class _Traced(collections.abc.Coroutine):
         raw = task.get_name()
         if raw != self._raw_name and self._raw_name is not None:
             self._raw_name = raw
-            self._shown = rec.unique(task)
+            self._shown = rec.unique(task, raw)
             rec.emit(["rename", self._tid, self._shown])
 
     def _after(self, rec, begin, real0, frame, before):
         real = _perf_ns() - real0
         held = max(real, rec.t() - begin) if rec.virtual else real
         if held > SLOW_STEP_NS and not rec.step_blocked:
-            file = frame.f_code.co_filename if frame is not None else ""
-            now = getattr(self._coro, "cr_frame", None)
-            after = _learner_site(now) if now is not None else (file, before)
-            rec.emit(["slow", begin, self._tid, held, file, before, after[0], after[1]])
+            self._slow(rec, begin, held, frame, before)
+
+    def _slow(self, rec, begin, held, frame, before):
+        file = frame.f_code.co_filename if frame is not None else ""
+        now = getattr(self._coro, "cr_frame", None)
+        after = _learner_site(now) if now is not None else (file, before)
+        rec.emit(["slow", begin, self._tid, held, file, before, after[0], after[1]])
 
 
-_QUOTED = {}  # a wait's name as JSON text
-
-_LOOP_OWN = set()
+_LOOP_OWN = {}  # name -> code; looked up by name, as hashing a code object is slow
 for _name in ("shutdown_asyncgens", "shutdown_default_executor"):
     if hasattr(asyncio.BaseEventLoop, _name):
-        _LOOP_OWN.add(getattr(asyncio.BaseEventLoop, _name).__code__)
+        _LOOP_OWN[_name] = getattr(asyncio.BaseEventLoop, _name).__code__
 
 
 def _task_factory(loop, coro, context=None):
     rec = REC
-    if getattr(coro, "cr_code", None) in _LOOP_OWN:  # asyncio.run's own tidying: not the program's
+    code = getattr(coro, "cr_code", None)
+    if code is not None and _LOOP_OWN.get(code.co_name) is code:  # asyncio.run's own tidying
         if context is None:
             return asyncio.Task(coro, loop=loop)
         return asyncio.Task(coro, loop=loop, context=context)
     tid = rec.next_id
     rec.next_id += 1
     parent = rec.current
-    traced = _Traced(coro, tid, _learner_site(sys._getframe(1)))
+    traced = _Traced(coro, tid, _learner_site(sys._getframe(1)), parent)
     if context is None:
         task = asyncio.Task(traced, loop=loop)
     else:
         task = asyncio.Task(traced, loop=loop, context=context)
-    rec.created.append((rec.t(), tid, parent, task, traced._site))
+    traced._made = rec.t()
+    rec.created.append(task)
     return task
 
 
@@ -400,7 +476,7 @@ class _Selector(selectors.DefaultSelector):
 
     def select(self, timeout=None):
         rec = self.rec
-        busy = _pool_busy(rec)
+        busy = _pool_busy(rec) or _joining_pool(self.loop)
         if timeout is None and not busy and len(self.get_map()) <= 1 \
                 and threading.active_count() <= 1 + _pool_threads():
             _hang(self.loop)
@@ -412,7 +488,10 @@ class _Selector(selectors.DefaultSelector):
         if busy or timeout is None:  # a thread works: time stands still until it is done
             return super().select(None)
         if timeout > 0 and self.loop._scheduled:
-            rec.now_ns = max(rec.now_ns, self.loop._scheduled[0]._ns)
+            due = self.loop._scheduled[0]._ns
+            if rec.limit_ns is not None and due > rec.limit_ns:
+                raise ScenarioTooLong()
+            rec.now_ns = max(rec.now_ns, due)
         return super().select(0)
 
 
@@ -421,6 +500,14 @@ def _pool_busy(rec):
         return False
     with rec.pool_lock:
         return any(c.active() > 0 for c in rec.pool.values())
+
+
+def _joining_pool(loop):
+    """asyncio.run's shutdown_default_executor joins the pool on a thread of its own, and from
+    Python 3.13 waits for it under a 300 s timeout: a virtual clock must stand still until that
+    thread is done, not jump to the timeout."""
+    return getattr(loop, "_executor_shutdown_called", False) and \
+        threading.active_count() > 1 + _pool_threads()
 
 
 def _pool_threads():
@@ -694,12 +781,25 @@ def _unawaited(coro):
 
 # --- running a program ----------------------------------------------------------------------------
 
+def _install(modules):
+    """The modules, made importable in the order given; the first one."""
+    import types
+    first = None
+    for name, text in modules.items():
+        name = name.decode() if isinstance(name, bytes) else name
+        module = types.ModuleType(name)
+        sys.modules[name] = module
+        exec(compile(text, "<asynclab {}>".format(name), "exec"), module.__dict__)
+        first = first or module
+    return first
+
+
 def _print_traceback(exc):
     """The program's traceback as Python prints it, without the recorder's or runpy's frames."""
     te = traceback.TracebackException.from_exception(exc)
     for t in _chain(te):
         t.stack = traceback.StackSummary.from_list(
-            [f for f in t.stack if f.filename != RECORDER_FILE and not f.filename.endswith(
+            [f for f in t.stack if not f.filename.startswith("<asynclab") and not f.filename.endswith(
                 "runpy.py") and f.filename != "<frozen runpy>"])
     sys.stderr.write("".join(te.format()))
     sys.stderr.flush()
@@ -713,7 +813,9 @@ def _chain(te):
     return seen
 
 
-def main():
+def main(modules=None):
+    """Runs the program; with `modules` (name -> source, from `asynclab check`), runs the
+    exercise's checks on it instead: the first module is the kit, whose main() gets the path."""
     global REC
     fd = int(os.environ.pop("ASYNCLAB_TRACE_FD", "3"))
     clock = os.environ.pop("ASYNCLAB_TRACE_CLOCK", "real")
@@ -732,7 +834,11 @@ def main():
     out = sys.stdout = _Output(rec, real_stdout)
     status, code = "ok", 0
     try:
-        runpy.run_path(program, run_name="__main__")
+        if modules:
+            kit = _install(modules)
+            kit.main(program)
+        else:
+            runpy.run_path(program, run_name="__main__")
     except SystemExit as e:
         code = e.code if isinstance(e.code, int) else (0 if e.code is None else 1)
         if e.code is not None and not isinstance(e.code, int):
@@ -786,6 +892,9 @@ def _hang(loop):
         stuck.append((coro._tid, kind, name, site, releasers, count))
     for tid, kind, name, site, releasers, count in sorted(stuck):
         rec.emit(["stuck", tid, kind, name, site[0], site[1], releasers, count])
+    if rec.checking:
+        rec.emit(["hang", rec.t()])
+        raise ScenarioHang()
     _stop(rec, "hang", ["hang", rec.t()])
 
 
@@ -803,7 +912,7 @@ def _releasers(kind, obj, frames):
         return pending, len(pending)
     prim = None
     for frame in frames:  # the outermost primitive, as _wait_of reads it
-        if frame.f_code in _WAIT_BY_CODE:
+        if id(frame.f_code) in _WAIT_BY_CODE:
             prim = frame.f_locals.get("self")
             if prim is not None:
                 break

@@ -14,6 +14,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <map>
 #include <span>
 #include <stdexcept>
@@ -21,6 +22,7 @@
 #include "asynclab/lessons/embedded.hpp"
 #include "run/segments.hpp"
 #include "run/value_json.hpp"
+#include "trace/event_line.hpp"
 #include "words.hpp"
 
 namespace asynclab::lessons {
@@ -39,12 +41,13 @@ using Json = nlohmann::json;
 // the program's own stdout and stderr stay its own.
 constexpr int events_fd = 3;
 constexpr int source_fd = 4;
+// After the recorder's text come the modules `check` hands it, each as NUL, name, NUL, text.
 constexpr const char* bootstrap =
     "import os,sys,types\n"
-    "f=os.fdopen(4,'rb');s=f.read();f.close()\n"
+    "f=os.fdopen(4,'rb');p=f.read().split(b'\\0');f.close()\n"
     "m=types.ModuleType('asynclab_recorder');sys.modules[m.__name__]=m\n"
-    "exec(compile(s,'<asynclab recorder>','exec'),m.__dict__)\n"
-    "m.main()\n";
+    "exec(compile(p[0],'<asynclab recorder>','exec'),m.__dict__)\n"
+    "m.main(dict(zip(p[1::2],p[2::2])))\n";
 
 std::string_view recorder_source() {
     const std::span<const lessons::EmbeddedFile> files(lessons::recorder_files,
@@ -71,6 +74,19 @@ TraceEvent event(const Json& t, std::uint32_t task, EventType type) {
     return e;
 }
 
+/// The trace again with the tasks' final names (a task may name itself after it was created).
+Trace renamed(const Trace& old, const std::map<std::uint32_t, std::string>& renames) {
+    Trace trace;
+    for (const TaskInfo& info : old.tasks()) {
+        TaskInfo copy = info;
+        if (auto it = renames.find(info.id); it != renames.end()) copy.name = it->second;
+        trace.add_task(std::move(copy));
+        trace.set_value(info.id, old.value(info.id));
+    }
+    for (const TraceEvent& e : old.events()) trace.record(e);
+    return trace;
+}
+
 /// Applies the recorder's events to a Recording (protocol.md). A line it cannot read is a broken
 /// recorder, not the learner's mistake: it is skipped.
 class EventReader {
@@ -79,6 +95,7 @@ class EventReader {
         : r_(r), on_event_(on_event) {}
 
     void line(std::string_view text) {
+        if (split_plain(text, items_) && apply_plain()) return;
         try {
             apply(Json::parse(text));
         } catch (const Json::exception&) {
@@ -90,6 +107,25 @@ class EventReader {
     [[nodiscard]] Duration last() const { return last_; }
     [[nodiscard]] const std::map<std::uint32_t, std::string>& renames() const { return renames_; }
 
+    /// What was recorded since the scenario began becomes its own recording.
+    void close_scenario() {
+        if (r_.scenarios.empty() || scenario_closed_ == r_.scenarios.size()) return;
+        scenario_closed_ = r_.scenarios.size();
+        ScenarioRun& s = r_.scenarios.back();
+        s.run.trace = renames_.empty() ? std::move(r_.trace) : renamed(r_.trace, renames_);
+        s.run.end = last_;
+        s.run.findings = std::move(r_.findings);
+        s.run.stuck = std::move(r_.stuck);
+        s.run.outcome = s.stop == ScenarioRun::Stop::Hang     ? Outcome::Hang
+                        : s.stop == ScenarioRun::Stop::Raised ? Outcome::Exception
+                                                              : Outcome::Ok;
+        r_.trace = Trace{};
+        r_.findings.clear();
+        r_.stuck.clear();
+        renames_.clear();
+        last_ = Duration{};
+    }
+
   private:
     void record(TraceEvent e) {
         last_ = std::max(last_, e.t);
@@ -98,6 +134,52 @@ class EventReader {
     }
 
     static std::uint32_t id(const Json& j) { return j.get<std::uint32_t>(); }
+
+    /// The hot events, when every item is plain: what apply() does with the same line. False
+    /// leaves the line to apply().
+    bool apply_plain() {
+        const std::vector<PlainItem>& e = items_;
+        const auto is = [&e](std::size_t i, PlainItem::Kind kind) { return e[i].kind == kind; };
+        constexpr auto integer = PlainItem::Kind::Integer;
+        constexpr auto text = PlainItem::Kind::Text;
+        if (e.size() < 3 || !is(0, text) || !is(1, integer) || !is(2, integer)) return false;
+        const std::string_view kind = e[0].text;
+        const Duration t{e[1].integer};
+        const auto task = static_cast<std::uint32_t>(e[2].integer);
+        const auto at = [&](EventType type) {
+            TraceEvent ev;
+            ev.t = t;
+            ev.task = task;
+            ev.type = type;
+            return ev;
+        };
+        if (e.size() == 3 && (kind == "start" || kind == "resume" || kind == "cancel")) {
+            record(at(kind == "start"    ? EventType::Started
+                      : kind == "resume" ? EventType::Resumed
+                                         : EventType::Cancelled));
+        } else if (kind == "wait" && e.size() == 5 && is(3, text) && is(4, text)) {
+            TraceEvent s = at(EventType::Suspended);
+            s.wait = wait_from(e[3].text).value_or(WaitKind::Other);
+            s.name = e[4].text;  // record() keeps a copy
+            record(std::move(s));
+        } else if (kind == "done" && e.size() == 4 && !is(3, text)) {
+            r_.trace.set_value(task, is(3, integer) ? Value(e[3].integer) : Value());
+            record(at(EventType::Completed));
+        } else if (kind == "task" && e.size() == 7 && is(3, integer) && is(4, text)) {
+            r_.trace.add_task(TaskInfo{.id = task,
+                                       .parent = static_cast<std::uint32_t>(e[3].integer),
+                                       .name = std::string(e[4].text)});
+            record(at(EventType::Created));
+        } else if (kind == "out" && e.size() == 4 && is(3, text)) {
+            TraceEvent out = at(EventType::Log);
+            out.text = e[3].text;
+            out.name = channel::output;
+            record(std::move(out));
+        } else {
+            return false;
+        }
+        return true;
+    }
 
     static std::string site_file(const Json& j) { return j.get<std::string>(); }
 
@@ -197,7 +279,45 @@ class EventReader {
             r_.real_io = e.at(1).get<std::string>();
             r_.real_io_file = site_file(e.at(2));
             r_.real_io_line = e.at(3).get<int>();
+        } else if (kind == "scenario") {
+            if (r_.scenarios.empty()) {
+                // Loading the learner's file ran what it runs at import (a demo without a
+                // `__main__` guard): not a scenario, and its task ids would clash with the first's.
+                r_.trace = Trace{};
+                r_.findings.clear();
+                r_.stuck.clear();
+                renames_.clear();
+                last_ = Duration{};
+            }
+            close_scenario();
+            ScenarioRun scenario;
+            scenario.id = e.at(1).get<std::string>();
+            r_.scenarios.push_back(std::move(scenario));
+        } else if (kind == "check" && !r_.scenarios.empty()) {
+            r_.scenarios.back().checks.push_back(
+                {e.at(1).get<std::string>(), e.at(2).get<bool>(), e.at(3)});
+        } else if (kind == "hang" && !r_.scenarios.empty()) {
+            r_.scenarios.back().stop = ScenarioRun::Stop::Hang;
+        } else if (kind == "toolong" && !r_.scenarios.empty()) {
+            r_.scenarios.back().stop = ScenarioRun::Stop::TooLong;
+            last_ = std::max(last_, ns(e.at(1)));
+        } else if (kind == "notcoroutine" && !r_.scenarios.empty()) {
+            r_.scenarios.back().stop = ScenarioRun::Stop::NotCoroutine;
+            r_.scenarios.back().not_coroutine = e.at(1).get<std::string>();
+        } else if (kind == "raised" && !r_.scenarios.empty()) {
+            ScenarioRun& s = r_.scenarios.back();
+            s.stop = ScenarioRun::Stop::Raised;
+            const std::string message = e.at(3).get<std::string>();
+            s.run.error = message.empty()
+                              ? e.at(2).get<std::string>()
+                              : fmt::format("{}: {}", e.at(2).get<std::string>(), message);
+            s.error_file = site_file(e.at(4));
+            s.error_line = e.at(5).get<int>();
+        } else if (kind == "scenario_end") {
+            last_ = std::max(last_, ns(e.at(1)));
+            close_scenario();
         } else if (kind == "end") {
+            close_scenario();
             ended_ = true;
             r_.end = ns(e.at(1));
             const auto status = e.at(2).get<std::string>();
@@ -214,22 +334,11 @@ class EventReader {
     const std::function<void(const TraceEvent&, const Trace&)>& on_event_;
     bool hello_ = false;
     bool ended_ = false;
+    std::size_t scenario_closed_ = 0;  ///< How many scenarios have their recording.
     Duration last_{};
     std::map<std::uint32_t, std::string> renames_;
+    std::vector<PlainItem> items_;  // the line being read, reused
 };
-
-/// The trace again with the tasks' final names (a task may name itself after it was created).
-Trace renamed(const Trace& old, const std::map<std::uint32_t, std::string>& renames) {
-    Trace trace;
-    for (const TaskInfo& info : old.tasks()) {
-        TaskInfo copy = info;
-        if (auto it = renames.find(info.id); it != renames.end()) copy.name = it->second;
-        trace.add_task(std::move(copy));
-        trace.set_value(info.id, old.value(info.id));
-    }
-    for (const TraceEvent& e : old.events()) trace.record(e);
-    return trace;
-}
 
 [[noreturn]] void exec_child(const RecorderOptions& options, int events_write, int source_read) {
     ::setpgid(0, 0);
@@ -302,9 +411,9 @@ std::optional<std::string> find_python() {
     std::string_view dirs = path != nullptr ? path : "/usr/local/bin:/usr/bin:/bin";
     while (true) {
         const auto colon = dirs.find(':');
-        std::string dir(dirs.substr(0, colon));
-        if (dir.empty()) dir = ".";
-        const std::string candidate = dir + "/python3";
+        const std::string_view dir = dirs.substr(0, colon);  // empty: the current directory
+        const std::string candidate =
+            (std::filesystem::path(dir.empty() ? std::string_view(".") : dir) / "python3").string();
         if (::access(candidate.c_str(), X_OK) == 0) return candidate;
         if (colon == std::string_view::npos) return std::nullopt;
         dirs.remove_prefix(colon + 1);
@@ -317,7 +426,13 @@ Recording record_program(const RecorderOptions& options,
     int source[2];
     if (::pipe2(events, O_CLOEXEC) != 0 || ::pipe2(source, O_CLOEXEC) != 0)
         throw std::runtime_error(say("trace.cannot_start", fmt::arg("why", std::strerror(errno))));
-    const std::string_view text = recorder_source();
+    std::string text(recorder_source());
+    for (const auto& [name, source_text] : options.modules) {
+        text += '\0';
+        text += name;
+        text += '\0';
+        text += source_text;
+    }
     // The recorder (tens of kilobytes) fits the pipe: written whole before the child reads it.
     ::fcntl(source[1], F_SETPIPE_SZ, static_cast<int>(text.size() + 4096));
     if (::write(source[1], text.data(), text.size()) != static_cast<ssize_t>(text.size()))

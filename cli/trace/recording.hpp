@@ -67,6 +67,8 @@ enum class Outcome : std::uint8_t {
 std::string_view to_string(Outcome outcome) noexcept;
 std::optional<Outcome> outcome_from(std::string_view name) noexcept;
 
+struct ScenarioRun;
+
 struct Recording {
     Trace trace;
     Duration end{};
@@ -79,6 +81,34 @@ struct Recording {
     std::string error;  ///< Exception: "ValueError: bad input".
     std::vector<Finding> findings;
     std::vector<StuckTask> stuck;
+    /// `asynclab check`: each scenario of the exercise, its own recording; the fields above then
+    /// hold only what came before the first (loading the learner's file) and how the process ended.
+    std::vector<ScenarioRun> scenarios;
+};
+
+/// One verdict of an exercise's checks.py, with the figures its words are filled with.
+struct CheckResult {
+    std::string id;
+    bool passed = false;
+    nlohmann::json figures;
+};
+
+/// A scenario of `asynclab check`: the learner's code run once, from time 0 and task 1.
+struct ScenarioRun {
+    enum class Stop : std::uint8_t {
+        Finished,      ///< Ran to its end (its checks say how well).
+        Hang,          ///< Nothing could run again (run.stuck has the chain).
+        TooLong,       ///< Its clock passed the scenario's limit.
+        Raised,        ///< The learner's code raised (run.error; the traceback went to stderr).
+        NotCoroutine,  ///< A function that should be `async def` returned `not_coroutine`.
+    };
+    std::string id;
+    Recording run;  ///< Its trace, end, findings and stuck tasks; outcome Hang or Exception.
+    std::vector<CheckResult> checks;
+    Stop stop = Stop::Finished;
+    std::string not_coroutine;  ///< The type returned instead ("list").
+    std::string error_file;     ///< Raised: where in the learner's code.
+    int error_line = 0;
 };
 
 struct RecorderOptions {
@@ -90,6 +120,9 @@ struct RecorderOptions {
     std::uint64_t memory_mb = 2048;
     /// The program's standard output: -1 ours, else this fd (trace --json sends it to stderr).
     int stdout_fd = -1;
+    /// `check`: Python modules (name, source) handed to the recorder; the first one's main() runs
+    /// with `program` instead of the program itself.
+    std::vector<std::pair<std::string, std::string_view>> modules;
     const std::atomic<bool>* interrupt = nullptr;
 };
 

@@ -14,6 +14,7 @@
 #include "run/chrome_trace.hpp"
 #include "run/demo_page.hpp"
 #include "run/interrupt.hpp"
+#include "run/json_writer.hpp"
 #include "trace/trace_page.hpp"
 #include "words.hpp"
 
@@ -59,6 +60,7 @@ int trace_command(const TraceArgs& args, const Terminal& term) {
                                   .memory_mb = args.memory_mb,
                                   // --json: standard output holds only the document.
                                   .stdout_fd = args.json ? STDERR_FILENO : -1,
+                                  .modules = {},
                                   .interrupt = &stop_requested()};
     const Recording r = record_program(options, on_event);
     if (r.outcome == Outcome::NoRecorder) {
@@ -70,9 +72,10 @@ int trace_command(const TraceArgs& args, const Terminal& term) {
     }
 
     if (args.json) {
-        fmt::print("{}\n",
-                   trace_json(r, args.program, args.args, args.clock)
-                       .dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace));
+        JsonWriter out(stdout);
+        trace_json(out, r, args.program, args.args, args.clock);
+        out.finish();
+        fmt::print("\n");
     } else {
         fmt::print("{}", trace_result(r, term));
     }

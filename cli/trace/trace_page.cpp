@@ -6,6 +6,7 @@
 
 #include "run/demo_page.hpp"
 #include "run/json_report.hpp"
+#include "run/json_writer.hpp"
 #include "terminal/text_wrap.hpp"
 #include "words.hpp"
 
@@ -223,30 +224,39 @@ std::string trace_ending(const Recording& r, const Terminal& term) {
     return out;
 }
 
-Json trace_json(const Recording& r, std::string_view program, const std::vector<std::string>& args,
-                ClockMode clock) {
+void trace_json(JsonWriter& out, const Recording& r, std::string_view program,
+                const std::vector<std::string>& args, ClockMode clock) {
     const std::string title = std::filesystem::path(program).filename().string();
-    Json demo = demo_json(
-        "program", title, r.end, r.outcome == Outcome::Interrupted,
+    out.begin_object();
+    out.member("schema", report_schema);
+    out.key("lesson").begin_object();
+    out.member("number", 0);
+    out.member("slug", "trace");
+    out.member("title", title);
+    out.end_object();
+    out.member("clock", clock == ClockMode::Virtual ? "virtual" : "real");
+    out.member("seed", nullptr);
+    out.member("speed", 1.0);
+    out.member("params", Json{{"program", program}, {"args", args}});
+    out.member("python", r.python_version);
+    out.member("demos_chosen", 1);
+    out.key("demos").begin_array();
+    out.begin_object();
+    write_demo_fields(
+        out, "program", title, r.end, r.outcome == Outcome::Interrupted,
         r.outcome == Outcome::Exception ? std::optional<std::string>(r.error) : std::nullopt,
         r.trace, trace_metrics(r));
-    demo["outcome"] = to_string(r.outcome);
-    demo["exit_code"] = r.exit_code;
-    demo["real_io"] =
-        r.real_io.empty()
-            ? Json(nullptr)
-            : Json{{"what", r.real_io}, {"file", r.real_io_file}, {"line", r.real_io_line}};
-    demo["findings"] = findings_json(r);
-    demo["stuck"] = stuck_json(r);
-    return {{"schema", report_schema},
-            {"lesson", {{"number", 0}, {"slug", "trace"}, {"title", title}}},
-            {"clock", clock == ClockMode::Virtual ? "virtual" : "real"},
-            {"seed", nullptr},
-            {"speed", 1.0},
-            {"params", {{"program", program}, {"args", args}}},
-            {"python", r.python_version},
-            {"demos_chosen", 1},
-            {"demos", Json::array({std::move(demo)})}};
+    out.member("outcome", to_string(r.outcome));
+    out.member("exit_code", r.exit_code);
+    out.member("real_io",
+               r.real_io.empty()
+                   ? Json(nullptr)
+                   : Json{{"what", r.real_io}, {"file", r.real_io_file}, {"line", r.real_io_line}});
+    out.member("findings", findings_json(r));
+    out.member("stuck", stuck_json(r));
+    out.end_object();
+    out.end_array();
+    out.end_object();
 }
 
 void read_trace_extras(const Json& demo, Recording& r) {

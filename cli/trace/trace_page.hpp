@@ -13,6 +13,8 @@
 
 namespace asynclab::cli {
 
+class JsonWriter;
+
 /// "Trace · prog.py", then a blank line.
 [[nodiscard]] std::string trace_heading(std::string_view program, const Terminal& term);
 
@@ -23,10 +25,10 @@ namespace asynclab::cli {
 /// that covers it, and for a hang each stuck task, what it waits on and who could release it.
 [[nodiscard]] std::string trace_ending(const Recording& r, const Terminal& term);
 
-/// The document `trace --json` prints: `run --json`'s schema, one demo ("program").
-[[nodiscard]] nlohmann::ordered_json trace_json(const Recording& r, std::string_view program,
-                                                const std::vector<std::string>& args,
-                                                ClockMode clock);
+/// The document `trace --json` prints, without a final new line: `run --json`'s schema, one demo
+/// ("program").
+void trace_json(JsonWriter& out, const Recording& r, std::string_view program,
+                const std::vector<std::string>& args, ClockMode clock);
 
 /// The demo's fields only a trace has ("outcome", "findings", "stuck"...), read back into `r`
 /// (its trace and end are the caller's). Throws nlohmann's errors on a bad document.

@@ -1,4 +1,4 @@
-#include "data_file.hpp"
+#include "asynclab/lessons/data_file.hpp"
 
 #include <fmt/format.h>
 

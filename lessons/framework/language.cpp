@@ -10,7 +10,7 @@
 
 #include "asynclab/lessons/embedded.hpp"
 #include "asynclab/lessons/text.hpp"
-#include "data_file.hpp"
+#include "asynclab/lessons/data_file.hpp"
 
 namespace asynclab::lessons {
 

@@ -15,7 +15,7 @@
 
 #include "asynclab/lessons/embedded.hpp"
 #include "asynclab/lessons/language.hpp"
-#include "data_file.hpp"
+#include "asynclab/lessons/data_file.hpp"
 #include "toml_guard.hpp"
 
 namespace asynclab::lessons {

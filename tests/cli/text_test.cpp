@@ -3,6 +3,7 @@
 
 #include "terminal/terminal.hpp"
 #include "terminal/text.hpp"
+#include "terminal/text_wrap.hpp"
 
 using namespace asynclab::cli;
 
@@ -30,4 +31,26 @@ TEST_CASE(
     CHECK(colour.paint("ok", Style::Good) == "\x1b[32mok\x1b[0m");
     CHECK(colour.paint("ok", Style::Plain) == "ok");
     CHECK(plain.paint("ok", Style::Good) == "ok");
+}
+
+TEST_CASE("lines indented four spaces are code: kept as written, blank lines and all") {
+    const std::string text =
+        "The shape of it, wrapped as prose when it is long enough to need wrapping:\n"
+        "\n"
+        "    def get(self, key):\n"
+        "        task = self.tasks.get(key)\n"
+        "\n"
+        "        return await task\n"
+        "\n"
+        "And after.";
+    CHECK(wrap_paragraphs(text, 40, 2) ==
+          "  The shape of it, wrapped as prose when\n"
+          "  it is long enough to need wrapping:\n"
+          "\n"
+          "      def get(self, key):\n"
+          "          task = self.tasks.get(key)\n"
+          "\n"
+          "          return await task\n"
+          "\n"
+          "  And after.\n");
 }

@@ -27,7 +27,7 @@ expect() {
 }
 
 # Commands (the hidden `completions` is not offered), and the global options.
-expect 'asynclab ' 'list|run|show|quiz|progress|view|trace'
+expect 'asynclab ' 'list|run|show|quiz|progress|view|trace|exercise|check|hint'
 expect 'asynclab r' 'run'
 expect 'asynclab pro' 'progress'
 expect 'asynclab --v' '--version'

@@ -112,6 +112,16 @@ TEST_CASE("to_thread: the wait is a pool thread's, and its sleep takes virtual t
     CHECK(demo.at("output").at(0).at("text") == "7");
 }
 
+TEST_CASE("joining the pool under a timeout (asyncio.run from 3.13) takes no virtual time") {
+    const Result r = trace("pool_shutdown.py");
+    INFO(r.err);
+    REQUIRE(r.exit_code == 0);
+    const Json demo = demo_of(r);
+    // The clock stands still while the joining thread works: it does not jump to the timeout.
+    CHECK(lanes(demo) == std::vector<std::string>{"main:completed:0-0.5"});
+    CHECK(demo.at("output").at(1).at("text") == "joined");
+}
+
 TEST_CASE("a hang: queue.join without task_done stops with the wait-for chain, exit 1") {
     const Result r = trace("queue_join_hang.py");
     CHECK(r.exit_code == 1);
