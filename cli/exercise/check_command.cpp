@@ -116,7 +116,7 @@ void print_page(const CheckReport& report, const CheckArgs& args, const Terminal
         fmt::print("\n{}\n",
                    term.paint(say("check.timeline", fmt::arg("scenario", failed->scenario->title)),
                               Style::Heading));
-        std::string drawn = trace_result(failed->run->run, term);
+        std::string drawn = trace_result(failed->run->run, term, /*in_exercise=*/true);
         while (drawn.ends_with("\n\n")) drawn.pop_back();
         fmt::print("{}", drawn);
     }

@@ -340,11 +340,43 @@ class EventReader {
     std::vector<PlainItem> items_;  // the line being read, reused
 };
 
-[[noreturn]] void exec_child(const RecorderOptions& options, int events_write, int source_read) {
-    ::setpgid(0, 0);
+/// What the child execs, made before the fork: after it, the child calls only async-signal-safe
+/// functions (a malloc there can fail under the memory limit, or deadlock on another thread's
+/// lock).
+struct ChildPlan {
+    std::vector<std::string> words;
+    std::vector<std::string> environment;
+    std::vector<char*> argv;
+    std::vector<char*> envp;
+    rlimit memory{};
+};
+
+ChildPlan plan_child(const RecorderOptions& options) {
+    ChildPlan plan;
+    plan.words = {"python3", "-c", bootstrap, options.program};
+    plan.words.insert(plan.words.end(), options.args.begin(), options.args.end());
+    for (char** e = environ; *e != nullptr; ++e) {
+        const std::string_view entry(*e);
+        if (entry.starts_with("ASYNCLAB_TRACE_FD=") || entry.starts_with("ASYNCLAB_TRACE_CLOCK="))
+            continue;
+        plan.environment.emplace_back(entry);
+    }
+    plan.environment.emplace_back(fmt::format("ASYNCLAB_TRACE_FD={}", events_fd));
+    plan.environment.emplace_back(fmt::format(
+        "ASYNCLAB_TRACE_CLOCK={}", options.clock == ClockMode::Virtual ? "virtual" : "real"));
+    for (std::string& w : plan.words) plan.argv.push_back(w.data());
+    plan.argv.push_back(nullptr);
+    for (std::string& e : plan.environment) plan.envp.push_back(e.data());
+    plan.envp.push_back(nullptr);
     const rlim_t bytes = static_cast<rlim_t>(options.memory_mb) << 20;
-    const rlimit limit{bytes, bytes};
-    ::setrlimit(RLIMIT_AS, &limit);
+    plan.memory = {bytes, bytes};
+    return plan;
+}
+
+[[noreturn]] void exec_child(const ChildPlan& plan, const char* python, int stdout_fd,
+                             int events_write, int source_read) {
+    ::setpgid(0, 0);
+    ::setrlimit(RLIMIT_AS, &plan.memory);
     sigset_t none;
     sigemptyset(&none);
     ::sigprocmask(SIG_SETMASK, &none, nullptr);
@@ -353,21 +385,14 @@ class EventReader {
         const int null = ::open("/dev/null", O_RDONLY);
         ::dup2(null, STDIN_FILENO);
     }
-    if (options.stdout_fd >= 0) ::dup2(options.stdout_fd, STDOUT_FILENO);
+    if (stdout_fd >= 0) ::dup2(stdout_fd, STDOUT_FILENO);
     // Moved out of the way first: either may already sit on 3 or 4.
     const int ev = ::fcntl(events_write, F_DUPFD, 10);
     const int src = ::fcntl(source_read, F_DUPFD, 10);
     ::dup2(ev, events_fd);
     ::dup2(src, source_fd);
     ::close_range(source_fd + 1, ~0U, 0);
-    ::setenv("ASYNCLAB_TRACE_FD", "3", 1);
-    ::setenv("ASYNCLAB_TRACE_CLOCK", options.clock == ClockMode::Virtual ? "virtual" : "real", 1);
-    std::vector<std::string> words{"python3", "-c", bootstrap, options.program};
-    words.insert(words.end(), options.args.begin(), options.args.end());
-    std::vector<char*> argv;
-    for (std::string& w : words) argv.push_back(w.data());
-    argv.push_back(nullptr);
-    ::execv(options.python.c_str(), argv.data());
+    ::execve(python, plan.argv.data(), plan.envp.data());
     ::_exit(127);
 }
 
@@ -439,10 +464,11 @@ Recording record_program(const RecorderOptions& options,
         throw std::runtime_error(tr("trace.cannot_hand"));
     ::close(source[1]);
 
+    const ChildPlan plan = plan_child(options);
     const pid_t pid = ::fork();
     if (pid < 0)
         throw std::runtime_error(say("trace.cannot_start", fmt::arg("why", std::strerror(errno))));
-    if (pid == 0) exec_child(options, events[1], source[0]);
+    if (pid == 0) exec_child(plan, options.python.c_str(), options.stdout_fd, events[1], source[0]);
     ::setpgid(pid, pid);
     ::close(events[1]);
     ::close(source[0]);

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <filesystem>
 
 #include "run/demo_page.hpp"
@@ -32,23 +33,62 @@ std::string names(const Recording& r, const std::vector<std::uint32_t>& ids) {
     return out;
 }
 
-std::string finding_text(const Recording& r, const Finding& f) {
+/// One mistake, or the same mistake made again at the same place: drawn as one line.
+struct FindingGroup {
+    const Finding* first = nullptr;
+    int times = 0;
+    Duration held{};
+    std::vector<std::uint32_t> tasks;  ///< In the order they made it, each once.
+};
+
+std::vector<FindingGroup> grouped(const std::vector<Finding>& findings) {
+    std::vector<FindingGroup> groups;
+    for (const Finding& f : findings) {
+        auto it = std::find_if(groups.begin(), groups.end(), [&f](const FindingGroup& g) {
+            return g.first->kind == f.kind && g.first->file == f.file && g.first->line == f.line &&
+                   g.first->what == f.what;
+        });
+        if (it == groups.end()) it = groups.insert(groups.end(), FindingGroup{.first = &f});
+        ++it->times;
+        it->held += f.held;
+        if (f.task != 0 && std::find(it->tasks.begin(), it->tasks.end(), f.task) == it->tasks.end())
+            it->tasks.push_back(f.task);
+    }
+    return groups;
+}
+
+/// "; practise it: asynclab exercise start NAME", unless the learner is doing an exercise now.
+std::string practise(std::string_view exercise, bool in_exercise) {
+    return in_exercise ? std::string() : say("trace.practise", fmt::arg("name", exercise));
+}
+
+std::string finding_text(const Recording& r, const FindingGroup& g, bool in_exercise) {
+    const Finding& f = *g.first;
     const std::string where = site(f.file, f.line);
+    const std::string tasks = names(r, g.tasks);
+    const bool many = g.times > 1;
     switch (f.kind) {
         case Finding::Kind::BlockingCall:
-            return say("trace.finding.blocking", fmt::arg("site", where), fmt::arg("call", f.what),
-                       fmt::arg("held", to_secs(f.held)), fmt::arg("task", task_name(r, f.task)));
+            return say(many ? "trace.finding.blocking_many" : "trace.finding.blocking",
+                       fmt::arg("site", where), fmt::arg("call", f.what),
+                       fmt::arg("held", to_secs(g.held)), fmt::arg("task", tasks),
+                       fmt::arg("times", g.times),
+                       fmt::arg("practise", practise("blocking-call", in_exercise)));
         case Finding::Kind::SlowStep:
-            return say("trace.finding.slow", fmt::arg("site", where),
-                       fmt::arg("task", task_name(r, f.task)), fmt::arg("held", to_secs(f.held)),
+            return say(many ? "trace.finding.slow_many" : "trace.finding.slow",
+                       fmt::arg("site", where), fmt::arg("task", tasks),
+                       fmt::arg("held", to_secs(g.held)), fmt::arg("times", g.times),
                        fmt::arg("end", site(f.end_file, f.end_line)));
         case Finding::Kind::NeverAwaited:
-            return say("trace.finding.never_awaited", fmt::arg("site", where),
-                       fmt::arg("name", f.what));
+            return say(many ? "trace.finding.never_awaited_many" : "trace.finding.never_awaited",
+                       fmt::arg("site", where), fmt::arg("name", f.what),
+                       fmt::arg("times", g.times),
+                       fmt::arg("practise", practise("forgot-await", in_exercise)));
         case Finding::Kind::Unretrieved:
-            return say("trace.finding.unretrieved", fmt::arg("site", where),
-                       fmt::arg("task", task_name(r, f.task)),
-                       fmt::arg("error", f.message.empty() ? f.what : f.what + ": " + f.message));
+            return say(many ? "trace.finding.unretrieved_many" : "trace.finding.unretrieved",
+                       fmt::arg("site", where), fmt::arg("task", tasks), fmt::arg("times", g.times),
+                       fmt::arg("error", f.message.empty() ? f.what : f.what + ": " + f.message),
+                       fmt::arg("practise", practise("lost-exception", in_exercise)));
     }
     return {};
 }
@@ -186,15 +226,15 @@ std::string trace_heading(std::string_view program, const Terminal& term) {
     return term.paint(say("trace.heading", fmt::arg("program", program)), Style::Heading) + "\n\n";
 }
 
-std::string trace_result(const Recording& r, const Terminal& term) {
+std::string trace_result(const Recording& r, const Terminal& term, bool in_exercise) {
     // A program that never reached asyncio (a SyntaxError, say) has nothing to draw.
     std::string out = r.trace.tasks().empty() ? std::string("\n")
                                               : demo_result(read_trace(r.trace, r.end), false,
                                                             std::nullopt, trace_metrics(r), term);
-    return out + trace_ending(r, term);
+    return out + trace_ending(r, term, in_exercise);
 }
 
-std::string trace_ending(const Recording& r, const Terminal& term) {
+std::string trace_ending(const Recording& r, const Terminal& term, bool in_exercise) {
     std::string out;
     const int width = std::max(40, term.width);
     if (const std::string text = outcome_text(r); !text.empty()) {
@@ -212,12 +252,12 @@ std::string trace_ending(const Recording& r, const Terminal& term) {
         out += wrap_paragraphs(line, width, 2);
         if (!out.ends_with('\n')) out += '\n';
     }
-    if (!r.findings.empty()) {
-        out += fmt::format("\n{}\n", term.paint(tr(r.findings.size() == 1 ? "trace.one_mistake"
-                                                                          : "trace.mistakes"),
-                                                Style::Bad));
-        for (const Finding& f : r.findings) {
-            out += wrap_paragraphs(finding_text(r, f), width, 2);
+    if (const std::vector<FindingGroup> groups = grouped(r.findings); !groups.empty()) {
+        out += fmt::format(
+            "\n{}\n", term.paint(tr(groups.size() == 1 ? "trace.one_mistake" : "trace.mistakes"),
+                                 Style::Bad));
+        for (const FindingGroup& g : groups) {
+            out += wrap_paragraphs(finding_text(r, g, in_exercise), width, 2);
             if (!out.ends_with('\n')) out += '\n';
         }
     }

@@ -19,11 +19,15 @@ class JsonWriter;
 [[nodiscard]] std::string trace_heading(std::string_view program, const Terminal& term);
 
 /// What follows the live lines: the timeline and figures (when any task ran), then the ending.
-[[nodiscard]] std::string trace_result(const Recording& r, const Terminal& term);
+/// `in_exercise`: drawn by `check`, so a mistake does not send the learner to an exercise.
+[[nodiscard]] std::string trace_result(const Recording& r, const Terminal& term,
+                                       bool in_exercise = false);
 
 /// After the timeline and figures: how it ended, each mistake with its file:line and the lesson
-/// that covers it, and for a hang each stuck task, what it waits on and who could release it.
-[[nodiscard]] std::string trace_ending(const Recording& r, const Terminal& term);
+/// that covers it (and the exercise that practises it), and for a hang each stuck task, what it
+/// waits on and who could release it. The same mistake at the same place is one line.
+[[nodiscard]] std::string trace_ending(const Recording& r, const Terminal& term,
+                                       bool in_exercise = false);
 
 /// The document `trace --json` prints, without a final new line: `run --json`'s schema, one demo
 /// ("program").

@@ -190,7 +190,7 @@ TEST_CASE("mistakes: never awaited, exception never retrieved, time.sleep blocki
     const Result page = run_cli({"trace", "--clock", "virtual", programs + "/mistakes.py"}, env());
     CHECK(page.out.find("mistakes.py:13 time.sleep blocked the loop for 0.500 s in task main") !=
           std::string::npos);
-    CHECK(page.out.find("(lesson 5: asynclab run 5)") != std::string::npos);
+    CHECK(page.out.find("(lesson 5: asynclab run 5;") != std::string::npos);
 }
 
 TEST_CASE("trace speaks the learner's language: heading, mistakes and stuck tasks in Chinese") {
@@ -312,4 +312,24 @@ TEST_CASE("bad input: a missing file, no python3, an old python3") {
     CHECK(odd.exit_code == 1);
     CHECK(odd.err.find("did not start asynclab's recorder") != std::string::npos);
     std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("the same mistake at the same place is one line: how often, how long in all, by whom") {
+    const Result page =
+        run_cli({"trace", "--clock", "virtual", programs + "/repeated_block.py"}, env());
+    CHECK(page.exit_code == 0);
+    CHECK(
+        page.out.find("repeated_block.py:7 time.sleep blocked the loop 3 times, 0.300 s in all,") !=
+        std::string::npos);
+    CHECK(page.out.find("step, step-2: no other task") != std::string::npos);
+    CHECK(page.out.find("A mistake to fix:") != std::string::npos);
+    // --json keeps each one: the grouping is the page's.
+    const Json demo = demo_of(trace("repeated_block.py"));
+    CHECK(demo.at("findings").size() == 3);
+}
+
+TEST_CASE("under the virtual clock the program's own clocks read it: time.monotonic, perf_counter") {
+    const Json demo = demo_of(trace("clocks.py"));
+    REQUIRE(demo.at("output").size() == 1);
+    CHECK(demo.at("output").at(0).at("text") == "0.25 0.25 0.25 0.25");
 }
