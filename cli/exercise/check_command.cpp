@@ -94,21 +94,25 @@ std::string run_problem(const CheckReport& report, const CheckArgs& args) {
 void print_page(const CheckReport& report, const CheckArgs& args, const Terminal& term) {
     const Exercise& e = *report.exercise;
     const int width = std::max(40, term.width);
-    fmt::print(
-        "{}\n{}\n\n",
-        term.paint(say("check.heading", fmt::arg("name", e.name), fmt::arg("title", e.title)),
-                   Style::Heading),
-        term.paint(report.file, Style::Dim));
+    // Every line wrapped to the terminal; painted after wrapping (colour takes no columns).
+    const auto wrapped = [width](std::string_view text, int indent = 0) {
+        return wrap_paragraphs(text, width, indent);
+    };
+    fmt::print("{}{}\n",
+               term.paint(wrapped(say("check.heading", fmt::arg("name", e.name),
+                                      fmt::arg("title", e.title))),
+                          Style::Heading),
+               term.paint(report.file, Style::Dim));
     for (const ScenarioVerdict& s : report.scenarios) {
         if (s.run == nullptr) continue;
-        fmt::print("{}\n", term.paint(s.scenario->title, Style::Bold));
+        fmt::print("{}", term.paint(wrapped(s.scenario->title), Style::Bold));
         if (const std::string stop = stop_text(*s.run); !stop.empty())
             fmt::print("{}", term.paint(wrap_paragraphs(stop, width, 2), Style::Warn));
         for (const CheckVerdict& v : s.checks) {
             const std::string title =
                 v.reached || v.passed ? v.check->title
                                       : say("check.not_reached", fmt::arg("title", v.check->title));
-            fmt::print("  {} {}\n", mark(v, term), title);
+            fmt::print("{}", wrap_marked(fmt::format("  {} ", mark(v, term)), 4, title, width, 4));
             if (!v.passed && v.reached)
                 fmt::print("{}", term.paint(wrap_paragraphs(v.message, width, 4), Style::Bad));
         }
@@ -118,9 +122,9 @@ void print_page(const CheckReport& report, const CheckArgs& args, const Terminal
 
     if (const ScenarioVerdict* failed = report.first_failure();
         failed != nullptr && failed->run != nullptr && !failed->run->run.trace.tasks().empty()) {
-        fmt::print("\n{}\n",
-                   term.paint(say("check.timeline", fmt::arg("scenario", failed->scenario->title)),
-                              Style::Heading));
+        fmt::print("\n{}", term.paint(wrapped(say("check.timeline",
+                                                  fmt::arg("scenario", failed->scenario->title))),
+                                      Style::Heading));
         std::string drawn = trace_result(failed->run->run, term, /*in_exercise=*/true);
         while (drawn.ends_with("\n\n")) drawn.pop_back();
         fmt::print("{}", drawn);
@@ -129,13 +133,14 @@ void print_page(const CheckReport& report, const CheckArgs& args, const Terminal
     const std::size_t passed = report.passed_count();
     const std::size_t total = report.check_count();
     if (report.passed()) {
-        fmt::print("{}\n", term.paint(say("check.all_passed", fmt::arg("n", total),
-                                          fmt::arg("name", e.name)),
-                                      Style::Good));
+        fmt::print("{}", term.paint(wrapped(say("check.all_passed", fmt::arg("n", total),
+                                                fmt::arg("name", e.name))),
+                                    Style::Good));
     } else {
-        fmt::print("{}\n", term.paint(say("check.some_failed", fmt::arg("passed", passed),
-                                          fmt::arg("total", total), fmt::arg("name", e.name)),
-                                      Style::Bad));
+        fmt::print("{}",
+                   term.paint(wrapped(say("check.some_failed", fmt::arg("passed", passed),
+                                          fmt::arg("total", total), fmt::arg("name", e.name))),
+                              Style::Bad));
     }
 }
 
@@ -221,18 +226,20 @@ int check_command(const CheckArgs& args, const Terminal& term) {
         const Progress progress = ProgressStore::from_environment().load();
         for (const Exercise& next : exercises()) {
             if (progress.of_exercise(next.name).passed) continue;
-            fmt::print("{}\n", say("check.next", fmt::arg("name", next.name),
-                                   fmt::arg("title", next.title)));
+            fmt::print("{}", wrap_paragraphs(say("check.next", fmt::arg("name", next.name),
+                                                 fmt::arg("title", next.title)),
+                                             std::max(40, term.width)));
             break;
         }
     }
     if (!args.json && !passed) {
         const ExerciseProgress p = ProgressStore::from_environment().load().of_exercise(e.name);
-        fmt::print("{}\n",
-                   p.hints < static_cast<int>(e.hints.size())
-                       ? say("check.hint_next", fmt::arg("name", e.name),
-                             fmt::arg("tier", p.hints + 1), fmt::arg("tiers", e.hints.size()))
-                       : say("check.hints_seen", fmt::arg("name", e.name)));
+        fmt::print("{}", wrap_paragraphs(p.hints < static_cast<int>(e.hints.size())
+                                             ? say("check.hint_next", fmt::arg("name", e.name),
+                                                   fmt::arg("tier", p.hints + 1),
+                                                   fmt::arg("tiers", e.hints.size()))
+                                             : say("check.hints_seen", fmt::arg("name", e.name)),
+                                         std::max(40, term.width)));
     }
     return passed ? exit_ok : exit_failed;
 }

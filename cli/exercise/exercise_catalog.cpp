@@ -218,22 +218,18 @@ std::string starter_file(const Exercise& e) {
         }
         return out;
     };
-    std::string head =
-        say("exercise.starter.title", fmt::arg("name", e.name), fmt::arg("title", e.title));
-    head += "\n\n" + wrap_paragraphs(e.task, width - 2);
-    while (!head.empty() && head.back() == '\n') head.pop_back();
-    head += "\n\n" + say("exercise.starter.checked", fmt::arg("name", e.name)) + "\n";
+    // Every line of it within 80 columns, with the "# " in front.
+    const int room = width - 2;
+    std::string head = wrap_paragraphs(
+        say("exercise.starter.title", fmt::arg("name", e.name), fmt::arg("title", e.title)), room);
+    head += "\n" + wrap_paragraphs(e.task, room);
+    head += "\n" + wrap_paragraphs(say("exercise.starter.checked", fmt::arg("name", e.name)), room);
     for (const ExerciseScenario& s : e.scenarios) {
-        head += wrap_paragraphs("- " + s.title, width - 2, 2);
-        while (head.back() == '\n') head.pop_back();
-        head += '\n';
-        for (const ExerciseCheck& c : s.checks) {
-            head += wrap_paragraphs("  · " + c.title, width - 2, 4);
-            while (head.back() == '\n') head.pop_back();
-            head += '\n';
-        }
+        head += wrap_marked("  - ", 4, s.title, room, 4);
+        for (const ExerciseCheck& c : s.checks) head += wrap_marked("    · ", 6, c.title, room, 6);
     }
-    head += "\n" + say("exercise.starter.hint", fmt::arg("name", e.name));
+    head += "\n" + wrap_paragraphs(say("exercise.starter.hint", fmt::arg("name", e.name)), room);
+    while (head.ends_with('\n')) head.pop_back();
     return comment(head) + "\n" + std::string(e.starter);
 }
 

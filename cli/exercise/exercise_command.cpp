@@ -79,7 +79,7 @@ int list_exercises(const Terminal& term, bool json) {
     return exit_ok;
 }
 
-int start_exercise(const Exercise& e, const std::string& dir) {
+int start_exercise(const Exercise& e, const std::string& dir, int width) {
     const fs::path folder(dir);
     std::error_code ec;
     if (fs::exists(folder, ec) && !fs::is_directory(folder, ec))
@@ -95,7 +95,9 @@ int start_exercise(const Exercise& e, const std::string& dir) {
     // O_EXCL: a file already there (the learner's work) is kept, whatever it holds.
     const int fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
     if (fd < 0 && errno == EEXIST) {
-        fmt::print("{}\n", say("exercise.kept", fmt::arg("file", shown), fmt::arg("check", check)));
+        fmt::print("{}", wrap_paragraphs(say("exercise.kept", fmt::arg("file", shown),
+                                             fmt::arg("check", check)),
+                                         width));
         return exit_ok;
     }
     if (fd < 0)
@@ -116,15 +118,18 @@ int start_exercise(const Exercise& e, const std::string& dir) {
         written += static_cast<std::size_t>(n);
     }
     ::close(fd);
-    fmt::print("{}\n", say("exercise.wrote", fmt::arg("file", shown), fmt::arg("title", e.title),
-                           fmt::arg("check", check), fmt::arg("name", e.name)));
+    fmt::print("{}", wrap_paragraphs(
+                         say("exercise.wrote", fmt::arg("file", shown), fmt::arg("title", e.title),
+                             fmt::arg("check", check), fmt::arg("name", e.name)),
+                         width));
     return exit_ok;
 }
 
 }  // namespace
 
 int exercise_command(const ExerciseArgs& args, const Terminal& term) {
-    if (args.start) return start_exercise(require_exercise(*args.start), args.dir);
+    if (args.start)
+        return start_exercise(require_exercise(*args.start), args.dir, std::max(40, term.width));
     return list_exercises(term, args.json);
 }
 

@@ -29,9 +29,10 @@ int hint_command(const std::string& name, bool json, const Terminal& term) {
         return exit_ok;
     }
     const int width = std::max(40, term.width);
-    fmt::print("{}\n\n",
-               term.paint(say("hint.heading", fmt::arg("name", e.name), fmt::arg("title", e.title)),
-                          Style::Heading));
+    fmt::print("{}\n", term.paint(wrap_paragraphs(say("hint.heading", fmt::arg("name", e.name),
+                                                      fmt::arg("title", e.title)),
+                                                  width),
+                                  Style::Heading));
     for (int i = 0; i < tier; ++i) {
         const bool newest = i + 1 == tier;
         fmt::print("{}\n",
@@ -40,9 +41,10 @@ int hint_command(const std::string& name, bool json, const Terminal& term) {
         const std::string text = wrap_paragraphs(e.hints[static_cast<std::size_t>(i)], width, 2);
         fmt::print("{}\n", newest ? text : term.paint(text, Style::Dim));
     }
-    fmt::print("{}\n", tier < tiers ? say("hint.more", fmt::arg("name", e.name),
-                                          fmt::arg("left", tiers - tier))
-                                    : say("hint.last", fmt::arg("name", e.name)));
+    fmt::print("{}", wrap_paragraphs(tier < tiers ? say("hint.more", fmt::arg("name", e.name),
+                                                        fmt::arg("left", tiers - tier))
+                                                  : say("hint.last", fmt::arg("name", e.name)),
+                                     width));
     return exit_ok;
 }
 

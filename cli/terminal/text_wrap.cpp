@@ -5,6 +5,8 @@
 #include <unistr.h>
 #include <uniwidth.h>
 
+#include <algorithm>
+#include <cctype>
 #include <sstream>
 #include <vector>
 
@@ -45,6 +47,7 @@ bool wide_punctuation(ucs4_t c) noexcept {
 struct Paragraph {
     std::string text;
     bool verbatim = false;  ///< Code: lines indented four spaces, kept as they are.
+    bool bullet = false;    ///< "- item": its lines after the first hang under its text.
 };
 
 /// Source lines joined into paragraphs; lines indented four spaces or more (code) are kept as
@@ -55,42 +58,65 @@ struct Paragraph {
 std::vector<Paragraph> paragraphs(std::string_view text) {
     std::vector<Paragraph> out;
     std::string current;
+    bool bullet = false;  // `current` is a list item
+    const auto flush = [&] {
+        if (!current.empty()) out.push_back({std::move(current), false, bullet});
+        current.clear();
+        bullet = false;
+    };
     std::istringstream lines{std::string(text)};
     for (std::string line; std::getline(lines, line);) {
         const std::string_view trimmed = lessons::trim(line);
         if (trimmed.empty()) {
-            if (!current.empty()) out.push_back({std::move(current)});
-            current.clear();
+            flush();
             // A blank line inside code stays; the code block ends at the next prose line.
             if (!out.empty() && out.back().verbatim) out.back().text += '\n';
             continue;
         }
         if (line.starts_with("    ")) {
-            if (!current.empty()) out.push_back({std::move(current)});
-            current.clear();
+            flush();
             if (out.empty() || !out.back().verbatim) out.push_back({"", true});
             while (line.ends_with(' ') || line.ends_with('\r')) line.pop_back();
             out.back().text += line + '\n';
             continue;
         }
+        std::string_view words = trimmed;
+        if (words.starts_with("- ")) {  // a list item starts a paragraph of its own
+            flush();
+            bullet = true;
+            words.remove_prefix(2);
+        }
         const ucs4_t before = last_char(current);
-        const ucs4_t after = first_char(trimmed);
+        const ucs4_t after = first_char(words);
         if (!current.empty() && !(wide(before) && wide(after)) && !wide_punctuation(before) &&
             !wide_punctuation(after))
             current += ' ';
         // Runs of spaces and tabs read as one space, as between words.
-        for (char c : trimmed) {
+        for (char c : words) {
             if (c == '\t') c = ' ';
             if (c != ' ' || current.empty() || current.back() != ' ') current += c;
         }
     }
-    if (!current.empty()) out.push_back({std::move(current)});
+    flush();
     std::erase_if(out, [](const Paragraph& p) { return p.text.empty(); });
     return out;
 }
 
 bool ascii_word_char(unsigned char c) noexcept {
     return c > ' ' && c < 0x80;
+}
+
+/// A number and its unit stay on one line: "0.3 s", "20 ms", "0.3 秒".
+bool unit_follows(std::string_view para, std::size_t i) {
+    if (i < 2 || para[i - 1] != ' ' || std::isdigit(static_cast<unsigned char>(para[i - 2])) == 0)
+        return false;
+    for (std::string_view unit : {"s", "ms", "µs", "秒"}) {
+        if (!para.substr(i).starts_with(unit)) continue;
+        const std::size_t end = i + unit.size();
+        if (end == para.size() || std::isalnum(static_cast<unsigned char>(para[end])) == 0)
+            return true;
+    }
+    return false;
 }
 
 /// The paragraph in pieces a line may end after, by Unicode's line-breaking rules (UAX #14, from
@@ -106,6 +132,7 @@ std::vector<std::string_view> pieces(std::string_view para) {
         const auto before = static_cast<unsigned char>(para[i - 1]);
         const auto after = static_cast<unsigned char>(para[i]);
         if (ascii_word_char(before) && ascii_word_char(after)) continue;
+        if (unit_follows(para, i)) continue;
         out.push_back(para.substr(start, i - start));
         start = i;
     }
@@ -129,8 +156,15 @@ std::string wrap_paragraphs(std::string_view text, int width, int indent) {
     const int limit = std::max(20, width - indent);
     const std::string pad(static_cast<std::size_t>(indent), ' ');
     std::string out;
-    for (const auto& [para, verbatim] : paragraphs(text)) {
-        if (!out.empty()) out += '\n';
+    const std::vector<Paragraph> paras = paragraphs(text);
+    for (std::size_t p = 0; p < paras.size(); ++p) {
+        const auto& [para, verbatim, bullet] = paras[p];
+        // List items follow each other without a blank line between them.
+        if (!out.empty() && !(bullet && p > 0 && paras[p - 1].bullet)) out += '\n';
+        if (bullet) {
+            out += wrap_marked(pad + "- ", indent + 2, para, width, indent + 2);
+            continue;
+        }
         if (verbatim) {
             std::string_view code = para;
             while (code.ends_with("\n\n")) code.remove_suffix(1);
@@ -151,6 +185,13 @@ std::string wrap_paragraphs(std::string_view text, int width, int indent) {
         if (!trim_end(line).empty()) out += pad + std::string(trim_end(line)) + '\n';
     }
     return out;
+}
+
+std::string wrap_marked(std::string_view marker, int visible, std::string_view text, int width,
+                        int indent) {
+    const std::string out = wrap_paragraphs(text, width, indent);
+    const auto cut = static_cast<std::size_t>(std::clamp(visible, 0, indent));
+    return std::string(marker) + (out.size() >= cut ? out.substr(cut) : out);
 }
 
 }  // namespace asynclab::cli

@@ -54,3 +54,28 @@ TEST_CASE("lines indented four spaces are code: kept as written, blank lines and
           "\n"
           "  And after.\n");
 }
+
+TEST_CASE("a list item's lines hang under its text, and items follow without a blank line") {
+    const std::string text =
+        "And:\n\n- at most limit calls are on their way at once\n"
+        "- each attempt gets its own timeout, counted once it has a slot\n\n"
+        "After.";
+    CHECK(wrap_paragraphs(text, 34) ==
+          "And:\n"
+          "\n"
+          "- at most limit calls are on their\n"
+          "  way at once\n"
+          "- each attempt gets its own\n"
+          "  timeout, counted once it has a\n"
+          "  slot\n"
+          "\n"
+          "After.\n");
+}
+
+TEST_CASE("a number and its unit are never split across lines") {
+    CHECK(wrap_paragraphs("the fetch_all took 1.3 s in all", 22) ==
+          "the fetch_all took\n1.3 s in all\n");
+    CHECK(wrap_paragraphs("it has waited for 20 ms", 20) == "it has waited for\n20 ms\n");
+    CHECK(wrap_paragraphs("it then waited for 3 sleeps", 20) ==
+          "it then waited for 3\nsleeps\n");  // a word, not a unit
+}

@@ -129,7 +129,7 @@ TEST_CASE("every starter fails, every reference passes, every wrong one fails wh
                 scratch.cli({"exercise", "start", name, "--dir", (scratch.dir / "work").string()});
             REQUIRE(start.exit_code == 0);
             const fs::path starter = scratch.dir / "work" / (name + ".py");
-            CHECK(read(starter).starts_with("# asynclab exercise " + name + ": "));
+            CHECK(read(starter).starts_with("# asynclab exercise " + name + " — "));
             const Json s = check_json(scratch, name, starter, 1);
             CHECK(s.at("passed") == false);
             CHECK(s.at("outcome") == "ok");  // it ran: it failed on its checks, not by crashing
@@ -283,7 +283,7 @@ TEST_CASE("a learner's file that does not load, hangs or never ends fails with i
 
     const Result page = scratch.cli({"check", "cache", hangs.string()});
     CHECK(page.out.find("hung") != std::string::npos);
-    CHECK(page.out.find("your code's timeline") != std::string::npos);
+    CHECK(page.out.find("Your code's timeline in:") != std::string::npos);
     CHECK(page.out.find("waits on") != std::string::npos);  // the wait-for chain
 }
 
