@@ -194,7 +194,7 @@ int check_command(const CheckArgs& args, const Terminal& term) {
             throw UsageError(say("check.no_file", fmt::arg("file", file)));
     }
     const std::optional<std::string> python = find_python();
-    if (!python) throw std::runtime_error(tr("trace.no_python"));
+    if (!python) throw std::runtime_error(say("trace.no_python", fmt::arg("command", "check")));
 
     const CheckReport report =
         check_solution(e, file,
@@ -207,9 +207,11 @@ int check_command(const CheckArgs& args, const Terminal& term) {
                         .interrupt = &stop_requested()});
     const Recording& r = report.recording;
     if (r.outcome == Outcome::NoRecorder)
-        throw std::runtime_error(say("trace.no_recorder", fmt::arg("python", *python)));
+        throw std::runtime_error(
+            say("trace.no_recorder", fmt::arg("python", *python), fmt::arg("command", "check")));
     if (r.outcome == Outcome::OldPython)
-        throw std::runtime_error(say("trace.old_python", fmt::arg("python", *python),
+        throw std::runtime_error(say("trace.old_python", fmt::arg("command", "check"),
+                                     fmt::arg("python", *python),
                                      fmt::arg("version", r.python_version)));
     if (r.outcome == Outcome::Interrupted) return stop_exit_code();
 

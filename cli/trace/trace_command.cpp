@@ -32,7 +32,7 @@ int trace_command(const TraceArgs& args, const Terminal& term) {
     }
     const std::optional<std::string> python = find_python();
     if (!python) {
-        throw std::runtime_error(tr("trace.no_python"));
+        throw std::runtime_error(say("trace.no_python", fmt::arg("command", "trace")));
     }
     if (args.trace_file) {
         std::ofstream probe(*args.trace_file);
@@ -64,10 +64,12 @@ int trace_command(const TraceArgs& args, const Terminal& term) {
                                   .interrupt = &stop_requested()};
     const Recording r = record_program(options, on_event);
     if (r.outcome == Outcome::NoRecorder) {
-        throw std::runtime_error(say("trace.no_recorder", fmt::arg("python", *python)));
+        throw std::runtime_error(
+            say("trace.no_recorder", fmt::arg("python", *python), fmt::arg("command", "trace")));
     }
     if (r.outcome == Outcome::OldPython) {
-        throw std::runtime_error(say("trace.old_python", fmt::arg("python", *python),
+        throw std::runtime_error(say("trace.old_python", fmt::arg("command", "trace"),
+                                     fmt::arg("python", *python),
                                      fmt::arg("version", r.python_version)));
     }
 

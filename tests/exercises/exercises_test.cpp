@@ -333,3 +333,16 @@ TEST_CASE("check speaks the learner's language") {
     CHECK(r.out.find("检查 · cache") != std::string::npos);
     CHECK(r.out.find("服务被请求了 5 次 a") != std::string::npos);
 }
+
+TEST_CASE("check without python3 on PATH says so in one line; exercise and hint need none") {
+    const Scratch scratch;
+    std::vector<std::string> env = scratch.env();
+    env.front() = "PATH=" + (scratch.dir / "empty").string();
+    fs::create_directories(scratch.dir / "empty");
+    const Result r = run_cli({"check", "cache", (solutions / "cache" / "reference.py").string()}, env);
+    CHECK(r.exit_code == 1);
+    CHECK(line_count(r.err) == 1);
+    CHECK(r.err.find("check needs python3 (3.9 or newer) on PATH") != std::string::npos);
+    CHECK(run_cli({"exercise"}, env).exit_code == 0);
+    CHECK(run_cli({"hint", "cache"}, env).exit_code == 0);
+}
