@@ -12,12 +12,13 @@ async def download(fetch, url, retry_after):
 
 
 async def fetch_all(fetch, urls, retry_after):
-    return await asyncio.gather(*(download(fetch, url, retry_after) for url in urls))
+    downloads = [download(fetch, url, retry_after) for url in urls]
+    return await asyncio.gather(*downloads)
 
 
 def slow_fetch(url):
-    """A stand-in for a blocking client such as requests.get: it holds its thread until the page
-    is there."""
+    """A stand-in for a blocking client such as requests.get: it holds its
+    thread until the page is there."""
     time.sleep(0.2)
     return f"<page {url}>"
 

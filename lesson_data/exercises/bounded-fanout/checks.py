@@ -49,12 +49,16 @@ def best_makespan_ns(latencies, limit):
 def fan_out(solution, urls, latencies, limit):
     service = Service(dict(zip(urls, latencies)))
 
+    took = None
+
     async def main():
+        nonlocal took
         start = now()
         got = await solution.fetch_all(list(urls), service.fetch, limit)
-        return got, now() - start
+        took = now() - start
+        return got  # the timeline shows what fetch_all returned, and only that
 
-    got, took = run(main())
+    got = run(main())
     got = list(got) if got is not None else []
     want = [value(u) for u in urls]
     wrong = next((i for i in range(len(want)) if i >= len(got) or got[i] != want[i]), None)
@@ -76,8 +80,9 @@ def uneven(solution):
     service, took = fan_out(solution, urls, latencies, limit)
     check("tasks", service.tasks_peak <= limit, tasks=service.tasks_peak, limit=limit,
           n=len(urls))
-    expected = best_makespan_ns(latencies, limit) / 1e9
-    check("makespan", took == expected, took=took, expected=expected, limit=limit)
+    if service.peak <= limit:  # with more at once it may end early: "peak" has said why
+        expected = best_makespan_ns(latencies, limit) / 1e9
+        check("makespan", took == expected, took=took, expected=expected, limit=limit)
 
 
 @scenario("many")
@@ -88,5 +93,6 @@ def many(solution):
     service, took = fan_out(solution, urls, [latency] * len(urls), limit)
     check("tasks", service.tasks_peak <= limit, tasks=service.tasks_peak, limit=limit,
           n=len(urls))
-    expected = math.ceil(len(urls) / limit) * latency / 1e9
-    check("makespan", took == expected, took=took, expected=expected, limit=limit)
+    if service.peak <= limit:  # with more at once it may end early: "peak" has said why
+        expected = math.ceil(len(urls) / limit) * latency / 1e9
+        check("makespan", took == expected, took=took, expected=expected, limit=limit)

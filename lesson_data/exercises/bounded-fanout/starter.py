@@ -2,8 +2,8 @@ import asyncio
 
 
 async def fetch_all(urls, fetch, limit):
-    # One task per URL, all at once: with thousands of URLs, thousands of requests are in
-    # flight together. `limit` is ignored.
+    # One task per URL, all at once: with thousands of URLs, thousands of
+    # requests are in flight together. `limit` is ignored.
     tasks = [asyncio.create_task(fetch(url)) for url in urls]
     return await asyncio.gather(*tasks)
 

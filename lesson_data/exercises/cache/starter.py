@@ -6,7 +6,7 @@ class Cache:
         self.fetch = fetch  # async def fetch(key) -> value
 
     async def get(self, key):
-        # Every call fetches: make concurrent calls for one key share one fetch.
+        # Every call fetches: make concurrent calls for a key share a fetch.
         return await self.fetch(key)
 
 

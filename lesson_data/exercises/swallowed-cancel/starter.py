@@ -47,7 +47,8 @@ async def main():
     if task.cancelled():
         print("the worker stopped when it was cancelled")
     else:
-        print("the worker is still running a second after task.cancel()", flush=True)
+        print("the worker is still running a second after task.cancel()",
+              flush=True)
         sys.stderr.flush()
         os._exit(1)  # asyncio.run would wait for it forever
 

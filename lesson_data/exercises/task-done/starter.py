@@ -16,7 +16,8 @@ async def process(items, handle, workers=3):
     for item in items:
         queue.put_nowait(item)
     failed = []
-    tasks = [asyncio.create_task(worker(queue, handle, failed)) for _ in range(workers)]
+    tasks = [asyncio.create_task(worker(queue, handle, failed))
+             for _ in range(workers)]
     await queue.join()  # waits until every item put is marked done
     return failed
 
@@ -28,7 +29,14 @@ async def main():
             raise ValueError("cannot handle c")
         print("handled", item)
 
-    print("failed:", await process(list("abcdefg"), handle))
+    # A guard for the demo only: as written, process never returns.
+    try:
+        failed = await asyncio.wait_for(process(list("abcdefg"), handle), 2.0)
+    except asyncio.TimeoutError:
+        print("process has not returned after 2 s, yet no worker is busy:")
+        print("queue.join() is still waiting for items to be marked done")
+        return
+    print("failed:", failed)
 
 
 if __name__ == "__main__":
