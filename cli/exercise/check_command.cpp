@@ -38,15 +38,18 @@ std::string stop_text(const ScenarioRun& run) {
         case ScenarioRun::Stop::TooLong:
             return say("check.stop.too_long", fmt::arg("s", to_secs(run.run.end)));
         case ScenarioRun::Stop::Raised:
+            if (run.error_file.empty())
+                return say("check.stop.raised_inside", fmt::arg("error", run.run.error));
             return say(
                 "check.stop.raised", fmt::arg("error", run.run.error),
-                fmt::arg("site",
-                         run.error_file.empty()
-                             ? std::string("?")
-                             : fmt::format("{}:{}", fs::path(run.error_file).filename().string(),
-                                           run.error_line)));
+                fmt::arg("site", fmt::format("{}:{}", fs::path(run.error_file).filename().string(),
+                                             run.error_line)));
         case ScenarioRun::Stop::NotCoroutine:
-            return say("check.stop.not_coroutine", fmt::arg("type", run.not_coroutine));
+            return run.not_coroutine.empty()
+                       ? tr("check.stop.not_awaitable")
+                       : say("check.stop.not_coroutine", fmt::arg("type", run.not_coroutine));
+        case ScenarioRun::Stop::Missing:
+            return say("check.stop.missing", fmt::arg("name", run.missing));
     }
     return {};
 }
@@ -64,6 +67,8 @@ std::string_view stop_name(const ScenarioRun* run) {
             return "raised";
         case ScenarioRun::Stop::NotCoroutine:
             return "not-coroutine";
+        case ScenarioRun::Stop::Missing:
+            return "missing";
     }
     return "?";
 }

@@ -157,12 +157,42 @@ def _print_learner_traceback(exc):
     while t is not None and t not in seen:
         seen.append(t)
         frames = list(t.stack)
-        first = next((i for i, f in enumerate(frames) if _mine(f.filename)), None)
-        if first is not None:
-            t.stack = traceback.StackSummary.from_list(frames[first:])
+        first = next((i for i, f in enumerate(frames) if _mine(f.filename)), len(frames))
+        t.stack = traceback.StackSummary.from_list(frames[first:])
         t = t.__cause__ or (t.__context__ if not t.__suppress_context__ else None)
     sys.stderr.write("".join(te.format()))
     sys.stderr.flush()
+
+
+def _raised(rec, e, shown):
+    site = _learner_line(e)
+    if (type(e), site) not in shown:
+        shown.add((type(e), site))
+        _print_learner_traceback(e)
+    rec.emit(["raised", rec.t(), type(e).__name__, str(e), site[0], site[1]])
+
+
+def _missing_name(error, solution):
+    """The name the checks asked the learner's module (or one of its classes) for and it lacks."""
+    name = getattr(error, "name", None)  # Python 3.10+
+    obj = getattr(error, "obj", None)
+    if name is not None and (obj is solution or isinstance(obj, type) and
+                             obj.__module__ == "solution"):
+        return name if obj is solution else "{}.{}".format(obj.__name__, name)
+    prefix = "module 'solution' has no attribute '"  # Python 3.9
+    text = str(error)
+    if text.startswith(prefix) and text.endswith("'"):
+        return text[len(prefix):-1]
+    return None
+
+
+def _not_awaitable(error):
+    """A TypeError asyncio raises when it is given something that is not awaitable: a function
+    the checks await that is not `async def`."""
+    text = str(error)
+    return ("coroutine or an awaitable is required" in text
+            or "can't be used in 'await' expression" in text
+            or "a coroutine was expected" in text)
 
 
 def main(path):
@@ -181,12 +211,19 @@ def main(path):
             rec.emit(["toolong", rec.t()])
         except NotCoroutine as e:
             rec.emit(["notcoroutine", type(e.value).__name__])
+        except AttributeError as e:
+            missing = _missing_name(e, solution)
+            if missing is None:
+                _raised(rec, e, shown)
+            else:
+                rec.emit(["missing", missing])
+        except TypeError as e:
+            if _not_awaitable(e):
+                rec.emit(["notcoroutine", ""])
+            else:
+                _raised(rec, e, shown)
         except Exception as e:  # the learner's code raised: their traceback, once per place
-            site = _learner_line(e)
-            if (type(e), site) not in shown:
-                shown.add((type(e), site))
-                _print_learner_traceback(e)
-            rec.emit(["raised", rec.t(), type(e).__name__, str(e), site[0], site[1]])
+            _raised(rec, e, shown)
         gc.collect()
         rec.emit(["scenario_end", rec.t()])
         asyncio.set_event_loop(None)

@@ -61,7 +61,7 @@ json end_instant(const TaskSegments& task, int pid) {
         name = fmt::format("failed: {}", utf8(task.error_kind));
         args["error"] = utf8(task.error);
     }
-    if (task.result != nullptr) args["result"] = json(to_json(*task.result));
+    if (task.result) args["result"] = json(to_json(*task.result));
     return instant(std::move(name), "end", task.ended, pid, task.info->id, std::move(args));
 }
 

@@ -46,7 +46,7 @@ void write_tasks(JsonWriter& out, const TraceReading& reading) {
         } else {
             out.member("end_s", nullptr);
         }
-        if (task.result != nullptr) {
+        if (task.result) {
             out.member("result", to_json(*task.result));
         } else {
             out.member("result", nullptr);

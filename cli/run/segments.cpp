@@ -77,7 +77,7 @@ std::vector<TaskSegments> task_segments(const Trace& trace, Duration end) {
                 break;
             case EventType::Completed:
                 finish(task, e.t, EndState::Completed);
-                if (!task.info->value.is_none()) task.result = &task.info->value;
+                if (Value v = trace.value(e.task); !v.is_none()) task.result = std::move(v);
                 break;
             case EventType::Failed:
                 finish(task, e.t, EndState::Failed);

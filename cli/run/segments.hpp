@@ -39,9 +39,9 @@ struct TaskSegments {
     std::optional<Duration> started;  ///< Its first step, if it ever took one.
     Duration ended{};                 ///< When it finished; the demo's end when Unfinished.
     EndState state = EndState::Unfinished;
-    std::string_view error;         ///< Failed: "ValueError: bad input".
-    std::string_view error_kind;    ///< Failed: "ValueError".
-    const Value* result = nullptr;  ///< Completed with a value (not none): the value.
+    std::string_view error;       ///< Failed: "ValueError: bad input".
+    std::string_view error_kind;  ///< Failed: "ValueError".
+    std::optional<Value> result;  ///< Completed with a value (not none): the value.
     /// In time order, back to back, from `created` to `ended`. Zero-length ones are kept (a
     /// running task takes no time on the virtual clock), but not an empty NotStarted before them.
     std::vector<Segment> segments;

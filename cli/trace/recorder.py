@@ -701,6 +701,18 @@ def _blocking_wrapper(call, fn):
     return wrapper
 
 
+def _patch_clock(rec):
+    """Under the virtual clock, the program's own clocks read it too: a breaker timed with
+    time.monotonic() sees its cooldown pass as asyncio's timers do. (The recorder keeps the real
+    ones, taken at import.) Patched before the program runs, so `from time import monotonic`
+    gets the virtual one as well."""
+    wall0 = time.time_ns()
+    time.monotonic = time.perf_counter = lambda: rec.now_ns / 1e9
+    time.monotonic_ns = time.perf_counter_ns = lambda: rec.now_ns
+    time.time = lambda: (wall0 + rec.now_ns) / 1e9
+    time.time_ns = lambda: wall0 + rec.now_ns
+
+
 def _patch_blocking_calls():
     time.sleep = _blocking_sleep
     targets = [("requests.api", "requests", ("get", "post", "put", "delete", "head", "patch",
@@ -799,7 +811,7 @@ def _print_traceback(exc):
     te = traceback.TracebackException.from_exception(exc)
     for t in _chain(te):
         t.stack = traceback.StackSummary.from_list(
-            [f for f in t.stack if not f.filename.startswith("<asynclab") and not f.filename.endswith(
+            [f for f in t.stack if not f.filename.startswith(("<asynclab", "<frozen importlib")) and not f.filename.endswith(
                 "runpy.py") and f.filename != "<frozen runpy>"])
     sys.stderr.write("".join(te.format()))
     sys.stderr.flush()
@@ -827,6 +839,8 @@ def main(modules=None):
     sys.argv = sys.argv[1:]
     sys.path[0] = os.path.dirname(os.path.abspath(program))
     asyncio.set_event_loop_policy(RecordingPolicy())
+    if rec.virtual:
+        _patch_clock(rec)
     sys.set_coroutine_origin_tracking_depth(1)
     warnings._warn_unawaited_coroutine = _unawaited
     _patch_primitives()

@@ -79,9 +79,9 @@ Trace renamed(const Trace& old, const std::map<std::uint32_t, std::string>& rena
     Trace trace;
     for (const TaskInfo& info : old.tasks()) {
         TaskInfo copy = info;
-        if (auto it = renames.find(static_cast<std::uint32_t>(info.id)); it != renames.end())
-            copy.name = it->second;
+        if (auto it = renames.find(info.id); it != renames.end()) copy.name = it->second;
         trace.add_task(std::move(copy));
+        trace.set_value(info.id, old.value(info.id));
     }
     for (const TraceEvent& e : old.events()) trace.record(e);
     return trace;
@@ -167,9 +167,8 @@ class EventReader {
             record(at(EventType::Completed));
         } else if (kind == "task" && e.size() == 7 && is(3, integer) && is(4, text)) {
             r_.trace.add_task(TaskInfo{.id = task,
-                                       .name = std::string(e[4].text),
                                        .parent = static_cast<std::uint32_t>(e[3].integer),
-                                       .value = {}});
+                                       .name = std::string(e[4].text)});
             record(at(EventType::Created));
         } else if (kind == "out" && e.size() == 4 && is(3, text)) {
             TraceEvent out = at(EventType::Log);
@@ -193,10 +192,8 @@ class EventReader {
                 fmt::format("{}.{}.{}", v.at(0).get<int>(), v.at(1).get<int>(), v.at(2).get<int>());
             if (v.at(0).get<int>() == 3 && v.at(1).get<int>() < 9) r_.outcome = Outcome::OldPython;
         } else if (kind == "task") {
-            r_.trace.add_task(TaskInfo{.id = id(e.at(2)),
-                                       .name = e.at(4).get<std::string>(),
-                                       .parent = id(e.at(3)),
-                                       .value = {}});
+            r_.trace.add_task(TaskInfo{
+                .id = id(e.at(2)), .parent = id(e.at(3)), .name = e.at(4).get<std::string>()});
             record(event(e.at(1), id(e.at(2)), EventType::Created));
         } else if (kind == "start" || kind == "resume" || kind == "cancel") {
             const EventType type = kind == "start"    ? EventType::Started
@@ -304,6 +301,9 @@ class EventReader {
         } else if (kind == "toolong" && !r_.scenarios.empty()) {
             r_.scenarios.back().stop = ScenarioRun::Stop::TooLong;
             last_ = std::max(last_, ns(e.at(1)));
+        } else if (kind == "missing" && !r_.scenarios.empty()) {
+            r_.scenarios.back().stop = ScenarioRun::Stop::Missing;
+            r_.scenarios.back().missing = e.at(1).get<std::string>();
         } else if (kind == "notcoroutine" && !r_.scenarios.empty()) {
             r_.scenarios.back().stop = ScenarioRun::Stop::NotCoroutine;
             r_.scenarios.back().not_coroutine = e.at(1).get<std::string>();

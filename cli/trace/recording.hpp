@@ -100,13 +100,16 @@ struct ScenarioRun {
         Hang,          ///< Nothing could run again (run.stuck has the chain).
         TooLong,       ///< Its clock passed the scenario's limit.
         Raised,        ///< The learner's code raised (run.error; the traceback went to stderr).
-        NotCoroutine,  ///< A function that should be `async def` returned `not_coroutine`.
+        NotCoroutine,  ///< A function that should be `async def` is not (`not_coroutine`: what
+                       ///< it returned, when known).
+        Missing,       ///< The learner's file lacks what the checks call (`missing`).
     };
     std::string id;
     Recording run;  ///< Its trace, end, findings and stuck tasks; outcome Hang or Exception.
     std::vector<CheckResult> checks;
     Stop stop = Stop::Finished;
     std::string not_coroutine;  ///< The type returned instead ("list").
+    std::string missing;        ///< "save_all", "Cache.get".
     std::string error_file;     ///< Raised: where in the learner's code.
     int error_line = 0;
 };

@@ -130,10 +130,9 @@ SavedDemo read_demo(const Field& f) {
     if (const Field error = f.at("error"); !error.is_null()) demo.error = error.text();
     for (const Field& t : f.at("tasks").items()) {
         const std::uint32_t id = t.at("id").task();
-        demo.trace.add_task(TaskInfo{.id = id,
-                                     .name = t.at("name").text(),
-                                     .parent = t.at("parent").task(),
-                                     .value = value_from_json(t.at("result").json())});
+        demo.trace.add_task(
+            TaskInfo{.id = id, .parent = t.at("parent").task(), .name = t.at("name").text()});
+        demo.trace.set_value(id, value_from_json(t.at("result").json()));
     }
     for (const Field& ef : f.at("events").items()) {
         TraceEvent e = read_event(ef);

@@ -187,8 +187,9 @@ void Loop::task_created(detail::TaskCore& task, std::string_view name) {
     registry_.push_back(&task);
     ++live_tasks_;
     if (options_.trace != nullptr) {
-        options_.trace->add_task(TaskInfo{task.id(), name.empty() ? task.name() : std::string(name),
-                                          current_ != nullptr ? current_->id() : 0, Value()});
+        options_.trace->add_task(TaskInfo{.id = trace_id(&task),
+                                          .parent = trace_id(current_),
+                                          .name = name.empty() ? task.name() : std::string(name)});
         record(EventType::Created, {}, {}, &task);
     }
 }

@@ -80,8 +80,13 @@ TaskCore::Extras& TaskCore::extras() {
 
 std::string TaskCore::name() const {
     if (extras_ && !extras_->name.empty()) return extras_->name;
-    // format_int: a traced run names every task, and this is fmt's fast path for it.
-    return "Task-" + fmt::format_int(static_cast<std::uint64_t>(id_)).str();
+    // format_int: a traced run names every task, and this is fmt's fast path for it. Built in
+    // place: "Task-" + str() would make the string twice.
+    const fmt::format_int digits(static_cast<std::uint64_t>(id_));
+    std::string name;
+    name.reserve(5 + digits.size());
+    name.append("Task-").append(digits.data(), digits.size());
+    return name;
 }
 
 namespace {

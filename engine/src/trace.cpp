@@ -136,17 +136,56 @@ void Trace::record_counter(CounterSample sample) {
     counters_.push_back(sample);
 }
 
+// A traced spawn of a million tasks keeps a million of each: keep an eye on their size.
+static_assert(sizeof(void*) != 8 || sizeof(TaskInfo) == 40, "TaskInfo grew: count its bytes");
+
+void Trace::add_task(TaskInfo info) {
+    tasks_.push_back(std::move(info));
+    slots_.emplace_back();
+}
+
 void Trace::set_value(std::uint64_t task, Value value) {
-    if (const TaskInfo* info = this->task(task))
-        const_cast<TaskInfo*>(info)->value = std::move(value);
+    const std::size_t at = position(task);
+    if (at == tasks_.size()) return;
+    ValueSlot& slot = slots_[at];
+    if (const auto* integer = value.get_if<std::int64_t>()) {
+        slot = {*integer, ValueSlot::Kind::Integer};
+    } else if (value.is_none()) {
+        slot = {};
+    } else if (slot.kind == ValueSlot::Kind::Other) {
+        values_[static_cast<std::size_t>(slot.bits)] = std::move(value);
+    } else {
+        slot = {static_cast<std::int64_t>(values_.size()), ValueSlot::Kind::Other};
+        values_.push_back(std::move(value));
+    }
+}
+
+Value Trace::value(std::uint64_t task) const {
+    const std::size_t at = position(task);
+    if (at == tasks_.size()) return {};
+    const ValueSlot& slot = slots_[at];
+    switch (slot.kind) {
+        case ValueSlot::Kind::Integer:
+            return slot.bits;
+        case ValueSlot::Kind::Other:
+            return values_[static_cast<std::size_t>(slot.bits)];
+        case ValueSlot::Kind::None:
+            break;
+    }
+    return {};
+}
+
+std::size_t Trace::position(std::uint64_t id) const noexcept {
+    // Ids are handed out in order, so the task is usually at index id - 1.
+    if (id >= 1 && id <= tasks_.size() && tasks_[id - 1].id == id) return id - 1;
+    auto it =
+        std::find_if(tasks_.begin(), tasks_.end(), [id](const TaskInfo& t) { return t.id == id; });
+    return static_cast<std::size_t>(it - tasks_.begin());
 }
 
 const TaskInfo* Trace::task(std::uint64_t id) const noexcept {
-    // Ids are handed out in order, so the task is usually at index id - 1.
-    if (id >= 1 && id <= tasks_.size() && tasks_[id - 1].id == id) return &tasks_[id - 1];
-    auto it =
-        std::find_if(tasks_.begin(), tasks_.end(), [id](const TaskInfo& t) { return t.id == id; });
-    return it == tasks_.end() ? nullptr : &*it;
+    const std::size_t at = position(id);
+    return at == tasks_.size() ? nullptr : &tasks_[at];
 }
 
 }  // namespace asynclab

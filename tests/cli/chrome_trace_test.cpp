@@ -229,7 +229,7 @@ TEST_CASE("engine parts' logs: thread-pool jobs, and the breaker as instants and
 
 TEST_CASE("a task the run left pending is drawn to the section's end; bad UTF-8 is replaced") {
     Trace trace;
-    trace.add_task({1, "main", 0, {}});
+    trace.add_task({.id = 1, .parent = 0, .name = "main"});
     const auto record = [&](double t, EventType type, std::string text = {},
                             std::string_view channel = {}) {
         TraceEvent event;
@@ -261,9 +261,8 @@ TEST_CASE("a counter lane is a counter track: the queue's depth, from 0, step by
     Run run;
     run.add("backpressure", queue_demo);
     const json trace = run.trace();
-    const auto depth = events_where(trace, [](const json& e) {
-        return e["ph"] == "C" && e["name"] == "queue depth";
-    });
+    const auto depth = events_where(
+        trace, [](const json& e) { return e["ph"] == "C" && e["name"] == "queue depth"; });
     REQUIRE(depth.size() >= 2);
     CHECK(depth.front()["ts"] == 0.0);
     CHECK(depth.front()["args"]["value"] == 0);

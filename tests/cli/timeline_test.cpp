@@ -352,8 +352,8 @@ TEST_CASE("no terminal means no colour and 80 columns; an empty trace says so") 
 
 TEST_CASE("a run cut short: tasks still waiting run to the end of the lane, said so") {
     Trace trace;
-    trace.add_task({1, "main", 0, {}});
-    trace.add_task({2, "stuck", 1, {}});
+    trace.add_task({.id = 1, .parent = 0, .name = "main"});
+    trace.add_task({.id = 2, .parent = 1, .name = "stuck"});
     const auto record = [&](double t, std::uint32_t task, EventType type, WaitKind wait = {},
                             std::string_view name = {}) {
         TraceEvent event;

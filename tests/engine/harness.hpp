@@ -79,10 +79,8 @@ inline std::string event_detail(const Trace& trace, const TraceEvent& e) {
     switch (e.type) {
         case EventType::Suspended:
             return describe_wait(e.wait, e.name);
-        case EventType::Completed: {
-            const TaskInfo* info = trace.task(e.task);
-            return info != nullptr ? literal(info->value) : "";
-        }
+        case EventType::Completed:
+            return literal(trace.value(e.task));
         case EventType::BreakerChanged:
             return fmt::format("{} -> {}", to_string(e.from), to_string(e.to));
         default:

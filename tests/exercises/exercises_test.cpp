@@ -223,6 +223,7 @@ TEST_CASE("a learner's file that does not load, hangs or never ends fails with i
     CHECK(syntax.err.find("broken.py") != std::string::npos);  // their traceback, their file
     CHECK(syntax.err.find("SyntaxError") != std::string::npos);
     CHECK(syntax.out.find("did not load") != std::string::npos);
+    CHECK(syntax.err.find("frozen") == std::string::npos);  // only the learner's frames
 
     const fs::path hangs = scratch.dir / "hangs.py";
     std::ofstream(hangs) << "import asyncio\n"
@@ -261,6 +262,24 @@ TEST_CASE("a learner's file that does not load, hangs or never ends fails with i
     CHECK(raised.err.find("asyncio") == std::string::npos);
     CHECK(raised.out.find("Your code raised TypeError") != std::string::npos);
     CHECK(raised.out.find("(raises.py:5)") != std::string::npos);
+
+    // What the checks call is missing, or not `async def`: said so, not shown as a traceback.
+    const fs::path missing = scratch.dir / "missing.py";
+    std::ofstream(missing) << "class Kache:\n    pass\n";
+    const Json m = check_json(scratch, "cache", missing, 1);
+    CHECK(m.at("scenarios").at(0).at("stop") == "missing");
+    CHECK(m.at("scenarios").at(0).at("error").get<std::string>().find("Your file has no Cache") ==
+          0);
+    const fs::path not_async = scratch.dir / "not_async.py";
+    std::ofstream(not_async) << "class Cache:\n"
+                                "    def __init__(self, fetch):\n"
+                                "        pass\n"
+                                "    def get(self, key):\n"
+                                "        return key\n";
+    const Result na = scratch.cli({"check", "cache", not_async.string(), "--json"});
+    CHECK(na.exit_code == 1);
+    CHECK(Json::parse(na.out).at("scenarios").at(0).at("stop") == "not-coroutine");
+    CHECK(na.err.empty());
 
     const Result page = scratch.cli({"check", "cache", hangs.string()});
     CHECK(page.out.find("hung") != std::string::npos);

@@ -327,3 +327,9 @@ TEST_CASE("the same mistake at the same place is one line: how often, how long i
     const Json demo = demo_of(trace("repeated_block.py"));
     CHECK(demo.at("findings").size() == 3);
 }
+
+TEST_CASE("under the virtual clock the program's own clocks read it: time.monotonic, perf_counter") {
+    const Json demo = demo_of(trace("clocks.py"));
+    REQUIRE(demo.at("output").size() == 1);
+    CHECK(demo.at("output").at(0).at("text") == "0.25 0.25 0.25 0.25");
+}

@@ -4,7 +4,7 @@
 // recording site is one pointer test.
 //
 // Events are typed: a wait says what it waits on (WaitKind) and names the primitive, a breaker's
-// change carries its two states, a task's value is a Value on its TaskInfo. Text appears only where
+// change carries its two states, a task's value is a Value (Trace::value). Text appears only where
 // the fact is text: a printed line, an error's message.
 
 #include <cstdint>
@@ -100,11 +100,13 @@ struct CounterSample {
     std::int64_t value = 0;
 };
 
+/// A task as the trace knows it. Its value is kept apart (Trace::value): a traced spawn of a
+/// million tasks keeps a million of these, and most values are none or an integer, which need no
+/// `Value`.
 struct TaskInfo {
-    std::uint64_t id = 0;
+    std::uint32_t id = 0;      ///< 32 bits, as TraceEvent::task.
+    std::uint32_t parent = 0;  ///< The task that spawned it (0: spawned from outside any task).
     std::string name;
-    std::uint64_t parent = 0;  ///< The task that spawned it (0: spawned from outside any task).
-    Value value;               ///< What it returned, once it completed (none for void).
 };
 
 class Trace {
@@ -121,9 +123,12 @@ class Trace {
     /// Called with each event as it is recorded (the CLI streams output lines live with it).
     void set_observer(Observer observer) { observer_ = std::move(observer); }
 
-    void add_task(TaskInfo info) { tasks_.push_back(std::move(info)); }
-    /// Keeps a completed task's value (before its Completed event is recorded).
+    void add_task(TaskInfo info);
+    /// Keeps a completed task's value (before its Completed event is recorded). A task the trace
+    /// does not know is ignored.
     void set_value(std::uint64_t task, Value value);
+    /// What a task returned: none for a void task, one not (yet) completed, or one not known.
+    [[nodiscard]] Value value(std::uint64_t task) const;
     void record(TraceEvent event);
     /// Samples of one counter are kept in time order; a second sample at the same time replaces
     /// the first (what held between two instants is the last value).
@@ -137,6 +142,15 @@ class Trace {
 
   private:
     std::string_view intern(std::string_view name);
+    /// The task's index in tasks_, or tasks_.size() when it is not known.
+    [[nodiscard]] std::size_t position(std::uint64_t id) const noexcept;
+
+    /// A task's value in 16 bytes: an integer in place, anything else an index into values_.
+    struct ValueSlot {
+        enum class Kind : std::uint8_t { None, Integer, Other };
+        std::int64_t bits = 0;
+        Kind kind = Kind::None;
+    };
 
     struct NameHash {
         using is_transparent = void;
@@ -152,7 +166,9 @@ class Trace {
     // Each event's text, kept once per event: most events have none, so an event holds a view
     // (16 bytes) rather than a string (32). A deque, so growing it moves no text an event views.
     std::deque<std::string> texts_;
-    std::deque<TaskInfo> tasks_;  // a deque for the same reason as events_
+    std::deque<TaskInfo> tasks_;   // a deque for the same reason as events_
+    std::deque<ValueSlot> slots_;  // one per task, beside tasks_
+    std::deque<Value> values_;     // the values that are neither none nor an integer
     std::deque<CounterSample> counters_;
     Observer observer_;
 };
