@@ -20,16 +20,19 @@ def service(down):
 
 
 async def one_call(solution, breaker, svc, log):
-    """A call, logged as (start, outcome, reached the service, seconds it took)."""
+    """A call, logged as (start, outcome, reached the service, seconds it took, raised): the
+    outcome is the value call returned, or the name of the exception it raised."""
     before = svc.calls
     start = now()
+    raised = True
     try:
         outcome = await breaker.call("k")
+        raised = False
     except solution.CircuitOpen:
         outcome = "CircuitOpen"
     except Exception as e:
         outcome = type(e).__name__
-    log.append((start, outcome, svc.calls > before, round(now() - start, 6)))
+    log.append((start, outcome, svc.calls > before, round(now() - start, 6), raised))
 
 
 async def client(solution, breaker, svc, calls, log):
@@ -48,9 +51,31 @@ def between(log, first, last):
     return [c for c in log if first - 1e-9 <= c[0] <= last + 1e-9]
 
 
+# Each list is sent in both languages' words, as `calls` and `calls_zh` (`outcomes`,
+# `outcomes_zh`): a language's words show theirs and name the other with `:.0`, which shows
+# nothing, so that both name the same figures.
 def shown(calls):
-    """Calls as the words show them: `0.3 s CircuitOpen, 0.4 s k!`."""
-    return ", ".join("{:g} s {}".format(c[0], c[1]) for c in calls) or "no calls"
+    """Calls as the English words show them: `at 0.3 s CircuitOpen, at 0.4 s returned 'k!'`."""
+    return ", ".join("at {:g} s {}".format(c[0], outcome(c, "returned")) for c in calls) \
+        or "nothing"
+
+
+def shown_zh(calls):
+    """Calls as the Chinese words show them: `0.3 秒 CircuitOpen、0.4 秒返回 'k!'`."""
+    return "、".join("{:g} 秒{}".format(c[0], outcome(c, "返回", " ")) for c in calls) or "无"
+
+
+def outcome(c, returned, space=""):
+    return space + c[1] if c[4] else "{} {!r}".format(returned, c[1])
+
+
+def outcomes(calls, separator):
+    return separator.join(c[1] if c[4] else repr(c[1]) for c in calls)
+
+
+def listed(calls):
+    """The figures a list of calls is sent as."""
+    return {"calls": shown(calls), "calls_zh": shown_zh(calls)}
 
 
 def refused(calls):
@@ -62,15 +87,18 @@ def opens(solution):
     svc = service(down=[(0, 100)])  # down throughout
     log = []
     run(client(solution, make(solution, svc), svc, 7, log))
-    first = between(log, 0, 0.3)
+    last = round(THRESHOLD * GAP, 6)  # the call after the threshold's failures
+    first = between(log, 0, last)
     check("opens", [c[1] for c in first] == ["ConnectionError"] * 3 + ["CircuitOpen"],
-          calls=shown(first), threshold=THRESHOLD)
-    while_open = between(log, 0.3, 0.6)
+          threshold=THRESHOLD, last=last, **listed(first))
+    window = (last, 0.6)
+    while_open = between(log, *window)
     reached = [c for c in while_open if c[2]]
     check("fail-fast",
           not reached and len(refused(while_open)) == len(while_open)
           and all(c[3] == 0 for c in while_open),
-          calls=shown(while_open), reached=len(reached), open_calls=len(while_open),
+          reached=len(reached), open_calls=len(while_open), first=window[0], last=window[1],
+          **listed(while_open),
           took=max([c[3] for c in while_open] or [0]))
 
 
@@ -81,7 +109,7 @@ def resets(solution):
     log = []
     run(client(solution, make(solution, svc), svc, 8, log))
     check("stays-closed", not refused(log) and all(c[2] for c in log),
-          calls=shown(log), refused=len(refused(log)), threshold=THRESHOLD)
+          refused=len(refused(log)), threshold=THRESHOLD, **listed(log))
 
 
 @scenario("recovers")
@@ -89,14 +117,17 @@ def recovers(solution):
     svc = service(down=[(0, 0.3)])  # the first three calls fail, then it is up again
     log = []
     run(client(solution, make(solution, svc), svc, 11, log))
-    window = between(log, 0.3, 0.7)
-    probe = between(log, 0.7, 0.7)
+    first, at = 0.3, 0.7  # open from the third failure; the call at 0.7 s is the first after it
+    window = between(log, first, at)
+    probe = between(log, at, at)
     check("probe",
           refused(window) == window[:-1] and not any(c[2] for c in window[:-1])
           and len(probe) == 1 and probe[0][2] and probe[0][1] == "k!",
-          calls=shown(window), cooldown=COOLDOWN)
-    after = between(log, 0.8, 1.0)
-    check("closes", after and all(c[1] == "k!" and c[2] for c in after), calls=shown(after))
+          cooldown=COOLDOWN, threshold=THRESHOLD, first=first, last=at, **listed(window))
+    first, last = round(at + GAP, 6), 1.0
+    after = between(log, first, last)
+    check("closes", after and all(c[1] == "k!" and c[2] for c in after), probe=at, first=first,
+          last=last, **listed(after))
 
 
 @scenario("probe-fails")
@@ -104,14 +135,19 @@ def probe_fails(solution):
     svc = service(down=[(0, 1.0)])  # the probe at 0.7 s fails; the next, at 1.2 s, succeeds
     log = []
     run(client(solution, make(solution, svc), svc, 16, log))
-    window = between(log, 0.7, 1.1)
+    first, last = 0.7, 1.1  # the probe, then the calls within its cooldown
+    window = between(log, first, last)
     check("reopens",
           window and window[0][2] and window[0][1] == "ConnectionError"
           and refused(window) == window[1:] and not any(c[2] for c in window[1:]),
-          calls=shown(window), cooldown=COOLDOWN)
-    again = between(log, 1.2, 1.5)
+          cooldown=COOLDOWN, first=first, last=last, **listed(window))
+    first, last = 1.2, 1.5  # the second probe, then calls that go through
+    again = between(log, first, last)
     check("probes-again", again and all(c[1] == "k!" and c[2] for c in again),
-          calls=shown(again), cooldown=COOLDOWN)
+          cooldown=COOLDOWN, first=first, last=last, **listed(again))
+
+
+BURSTS = (0.7, 0.8)  # five callers at once, when it may probe; then once it closed
 
 
 @scenario("one-probe")
@@ -122,7 +158,7 @@ def one_probe(solution):
     async def main():
         breaker = make(solution, svc)
         await client(solution, breaker, svc, 3, [])  # three failures: open at 0.21 s
-        for at in (0.7, 0.8):  # five callers at once, when it may probe; then once it closed
+        for at in BURSTS:
             await asyncio.sleep(at - now())
             log = []
             before = svc.calls
@@ -132,5 +168,7 @@ def one_probe(solution):
     run(main())
     (probe, reached), (closed, _) = bursts
     check("one-probe", reached == 1 and len(refused(probe)) == len(probe) - 1,
-          reached=reached, callers=len(probe), outcomes=", ".join(c[1] for c in probe))
-    check("closed", all(c[1] == "k!" for c in closed), outcomes=", ".join(c[1] for c in closed))
+          reached=reached, callers=len(probe), at=BURSTS[0], outcomes=outcomes(probe, ", "),
+          outcomes_zh=outcomes(probe, "、"))
+    check("closed", all(c[1] == "k!" for c in closed), callers=len(closed), at=BURSTS[1],
+          outcomes=outcomes(closed, ", "), outcomes_zh=outcomes(closed, "、"))

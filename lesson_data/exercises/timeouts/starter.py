@@ -29,7 +29,9 @@ class DemoService:
 
 async def main():
     try:
-        print(await fetch(DemoService(), "example.org", connect_timeout=0.1, read_timeout=0.5))
+        page = await fetch(DemoService(), "example.org",
+                           connect_timeout=0.1, read_timeout=0.5)
+        print(page)
     except (ConnectTimeout, ReadTimeout) as e:
         print(type(e).__name__, e)
 
