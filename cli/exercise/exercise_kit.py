@@ -208,7 +208,7 @@ def main(path):
         except _recorder.ScenarioHang:
             pass  # the recorder sent the chain and "hang"
         except _recorder.ScenarioTooLong:
-            rec.emit(["toolong", rec.t()])
+            rec.emit(["toolong", rec.limit_ns])  # the clock stopped short of the limit
         except NotCoroutine as e:
             rec.emit(["notcoroutine", type(e.value).__name__])
         except AttributeError as e:

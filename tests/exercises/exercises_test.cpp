@@ -247,6 +247,8 @@ TEST_CASE("a learner's file that does not load, hangs or never ends fails with i
                             "            await asyncio.sleep(1)\n";
     const Json l = check_json(scratch, "cache", loops, 1);
     CHECK(l.at("scenarios").at(0).at("stop") == "too-long");
+    CHECK(l.at("scenarios").at(0).at("error").get<std::string>().find("ran past 60 s") !=
+          std::string::npos);
 
     const fs::path raises = scratch.dir / "raises.py";
     std::ofstream(raises) << "class Cache:\n"
