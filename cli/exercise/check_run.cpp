@@ -5,28 +5,10 @@
 
 #include <algorithm>
 #include <deque>
-#include <span>
-
-#include "asynclab/lessons/embedded.hpp"
-
-namespace asynclab::lessons {
-// Defined in the file cmake/embed_files.cmake generates from cli/trace/recorder.py and
-// cli/exercise/exercise_kit.py.
-extern const EmbeddedFile recorder_files[];
-extern const std::size_t recorder_files_count;
-}  // namespace asynclab::lessons
 
 namespace asynclab::cli {
 
 namespace {
-
-std::string_view kit_source() {
-    for (const lessons::EmbeddedFile& f :
-         std::span(lessons::recorder_files, lessons::recorder_files_count)) {
-        if (f.path.ends_with("exercise_kit.py")) return f.text;
-    }
-    return {};
-}
 
 /// The check's `fail` words with checks.py's figures in their braces, each as its type (so
 /// `{took:g}` formats a number). Words naming a figure the check did not send are shown as written
@@ -103,7 +85,8 @@ CheckReport check_solution(const Exercise& exercise, const std::string& file,
         .timeout = options.timeout,
         .memory_mb = options.memory_mb,
         .stdout_fd = options.stdout_fd,
-        .modules = {{"asynclab_exercise", kit_source()}, {"asynclab_checks", exercise.checks}},
+        .modules = {{"asynclab_exercise", embedded_python("exercise_kit.py")},
+                    {"asynclab_checks", exercise.checks}},
         .interrupt = options.interrupt};
     report.recording = record_program(recorder);
     for (const ExerciseScenario& scenario : exercise.scenarios) {

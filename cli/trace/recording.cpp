@@ -26,7 +26,8 @@
 #include "words.hpp"
 
 namespace asynclab::lessons {
-// Defined in the file cmake/embed_files.cmake generates from cli/trace/recorder.py.
+// Defined in the file cmake/embed_files.cmake generates from cli/trace/recorder.py and
+// cli/exercise/exercise_kit.py.
 extern const EmbeddedFile recorder_files[];
 extern const std::size_t recorder_files_count;
 }  // namespace asynclab::lessons
@@ -50,9 +51,7 @@ constexpr const char* bootstrap =
     "m.main(dict(zip(p[1::2],p[2::2])))\n";
 
 std::string_view recorder_source() {
-    const std::span<const lessons::EmbeddedFile> files(lessons::recorder_files,
-                                                       lessons::recorder_files_count);
-    return files.front().text;
+    return embedded_python("recorder.py");
 }
 
 std::optional<WaitKind> wait_from(std::string_view name) {
@@ -400,6 +399,14 @@ ChildPlan plan_child(const RecorderOptions& options) {
 }
 
 }  // namespace
+
+std::string_view embedded_python(std::string_view file_name) {
+    for (const lessons::EmbeddedFile& f :
+         std::span(lessons::recorder_files, lessons::recorder_files_count)) {
+        if (f.path.ends_with("/" + std::string(file_name))) return f.text;
+    }
+    return {};
+}
 
 std::string_view to_string(Outcome outcome) noexcept {
     switch (outcome) {

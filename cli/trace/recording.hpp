@@ -129,6 +129,10 @@ struct RecorderOptions {
     const std::atomic<bool>* interrupt = nullptr;
 };
 
+/// A Python file carried inside the binary for python3 to run ("recorder.py", "exercise_kit.py");
+/// empty when this build lacks it.
+[[nodiscard]] std::string_view embedded_python(std::string_view file_name);
+
 /// python3 on PATH, as a path; none when no directory of PATH has one.
 [[nodiscard]] std::optional<std::string> find_python();
 
