@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <deque>
 
+#include "asynclab/lessons/language.hpp"
+
 namespace asynclab::cli {
 
 namespace {
@@ -17,7 +19,13 @@ std::string fill(const std::string& words, const nlohmann::json& figures) {
     fmt::dynamic_format_arg_store<fmt::format_context> args;
     std::deque<std::string> kept;  // the store refers to names and texts
     if (figures.is_object()) {
-        for (const auto& [name, value] : figures.items()) {
+        // A figure checks.py words per language ("calls_zh") stands for the plain one ("calls")
+        // in that language.
+        const std::string suffix = fmt::format("_{}", lessons::current_language().code);
+        for (const auto& [key, value] : figures.items()) {
+            if (!key.ends_with(suffix) && figures.contains(key + suffix)) continue;
+            const std::string name =
+                key.ends_with(suffix) ? key.substr(0, key.size() - suffix.size()) : key;
             const char* n = kept.emplace_back(name).c_str();
             if (value.is_number_integer()) {
                 args.push_back(fmt::arg(n, value.get<std::int64_t>()));

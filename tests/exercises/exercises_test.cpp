@@ -334,6 +334,15 @@ TEST_CASE("check speaks the learner's language") {
     CHECK(r.exit_code == 1);
     CHECK(r.out.find("检查 · cache") != std::string::npos);
     CHECK(r.out.find("服务被请求了 5 次 a") != std::string::npos);
+    // A figure sent in each language's words: the Chinese list, not the English one.
+    const Json zh =
+        Json::parse(run_cli({"check", "breaker",
+                             (solutions / "breaker" / "wrong_no_reset.py").string(), "--json"},
+                            env)
+                        .out);
+    const std::string message = zh.at("scenarios").at(1).at("checks").at(0).at("message");
+    CHECK(message.find("0.4 秒 CircuitOpen") != std::string::npos);
+    CHECK(message.find("at 0.4 s") == std::string::npos);
 }
 
 TEST_CASE("check without python3 on PATH says so in one line; exercise and hint need none") {
@@ -341,7 +350,8 @@ TEST_CASE("check without python3 on PATH says so in one line; exercise and hint 
     std::vector<std::string> env = scratch.env();
     env.front() = "PATH=" + (scratch.dir / "empty").string();
     fs::create_directories(scratch.dir / "empty");
-    const Result r = run_cli({"check", "cache", (solutions / "cache" / "reference.py").string()}, env);
+    const Result r =
+        run_cli({"check", "cache", (solutions / "cache" / "reference.py").string()}, env);
     CHECK(r.exit_code == 1);
     CHECK(line_count(r.err) == 1);
     CHECK(r.err.find("check needs python3 (3.9 or newer) on PATH") != std::string::npos);

@@ -52,8 +52,7 @@ def between(log, first, last):
 
 
 # Each list is sent in both languages' words, as `calls` and `calls_zh` (`outcomes`,
-# `outcomes_zh`): a language's words show theirs and name the other with `:.0`, which shows
-# nothing, so that both name the same figures.
+# `outcomes_zh`): in Chinese, {calls} in the words shows calls_zh.
 def shown(calls):
     """Calls as the English words show them: `at 0.3 s CircuitOpen, at 0.4 s returned 'k!'`."""
     return ", ".join("at {:g} s {}".format(c[0], outcome(c, "returned")) for c in calls) \
