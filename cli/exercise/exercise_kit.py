@@ -51,6 +51,12 @@ def run(awaitable):
     return asyncio.run(awaitable)
 
 
+# What run() raises when nothing in the scenario can run again (the recorder has already sent the
+# wait-for chain). Uncaught, it ends the scenario; a check may catch it to still say what was
+# left undone.
+Hang = _recorder.ScenarioHang
+
+
 class NotCoroutine(Exception):
     """What the learner's function gave back is not a coroutine (an `async def` was not one)."""
 
