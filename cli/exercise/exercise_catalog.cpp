@@ -1,7 +1,6 @@
 // Reads lesson_data/exercises/NAME/: structure and English words from exercise.toml, the
 // learner's language from LANG.toml (the same ids; a word it lacks stays English).
 #include <fmt/format.h>
-#include <toml++/toml.h>
 
 #include <algorithm>
 #include <map>
@@ -30,11 +29,7 @@ constexpr std::string_view root = "lesson_data/exercises/";
 }
 
 toml::table parse(const lessons::DataFile& f) {
-    try {
-        return toml::parse(f.text, f.path);
-    } catch (const toml::parse_error& e) {
-        fail(f.path, e.source(), e.description());
-    }
+    return lessons::parse_toml(f.path, f.text);
 }
 
 std::string text(const std::string& file, const toml::table& t, std::string_view key,

@@ -8,9 +8,9 @@
 #include <memory>
 #include <mutex>
 
+#include "asynclab/lessons/data_file.hpp"
 #include "asynclab/lessons/embedded.hpp"
 #include "asynclab/lessons/text.hpp"
-#include "asynclab/lessons/data_file.hpp"
 
 namespace asynclab::lessons {
 
@@ -45,13 +45,7 @@ std::map<std::string, std::string> load_catalog(const Language& language) {
     std::map<std::string, std::string> out;
     const auto file = data_file(fmt::format("lesson_data/{}/messages.toml", language.code));
     if (!file) return out;
-    try {
-        flatten(file->path, toml::parse(file->text, file->path), "", out);
-    } catch (const toml::parse_error& e) {
-        const auto& at = e.source().begin;
-        throw TextError(
-            fmt::format("{}:{}:{}: {}", file->path, at.line, at.column, e.description()));
-    }
+    flatten(file->path, parse_toml(file->path, file->text), "", out);
     return out;
 }
 

@@ -13,10 +13,9 @@
 #include <mutex>
 #include <sstream>
 
+#include "asynclab/lessons/data_file.hpp"
 #include "asynclab/lessons/embedded.hpp"
 #include "asynclab/lessons/language.hpp"
-#include "asynclab/lessons/data_file.hpp"
-#include "toml_guard.hpp"
 
 namespace asynclab::lessons {
 
@@ -301,14 +300,7 @@ const DemoText* LessonText::demo(std::string_view id) const {
 }
 
 LessonText parse_lesson_text(std::string_view file, std::string_view toml_text) {
-    check_toml_shape(file, toml_text);
-    toml::table doc;
-    try {
-        doc = toml::parse(toml_text, file);
-    } catch (const toml::parse_error& e) {
-        const auto& at = e.source().begin;
-        throw TextError(fmt::format("{}:{}:{}: {}", file, at.line, at.column, e.description()));
-    }
+    const toml::table doc = parse_toml(file, toml_text);
     const Reader top(file, doc, doc.source());
     const Reader lesson(file, top.table("lesson"), top.need("lesson").source());
     LessonText text;
@@ -366,14 +358,7 @@ void only_words(const Reader& r, std::initializer_list<std::string_view> allowed
 
 LessonWords parse_lesson_words(std::string_view file, std::string_view toml_text,
                                const LessonText& lesson) {
-    check_toml_shape(file, toml_text);
-    toml::table doc;
-    try {
-        doc = toml::parse(toml_text, file);
-    } catch (const toml::parse_error& e) {
-        const auto& at = e.source().begin;
-        throw TextError(fmt::format("{}:{}:{}: {}", file, at.line, at.column, e.description()));
-    }
+    const toml::table doc = parse_toml(file, toml_text);
     const Reader top(file, doc, doc.source());
     only_words(top, {"lesson", "demo", "knob", "knob_limit", "question"});
     LessonWords words;

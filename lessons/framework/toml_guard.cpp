@@ -4,9 +4,20 @@
 
 #include <string>
 
+#include "asynclab/lessons/data_file.hpp"
 #include "asynclab/lessons/text.hpp"
 
 namespace asynclab::lessons {
+
+toml::table parse_toml(std::string_view file, std::string_view text) {
+    check_toml_shape(file, text);
+    try {
+        return toml::parse(text, file);
+    } catch (const toml::parse_error& e) {
+        const auto& at = e.source().begin;
+        throw TextError(fmt::format("{}:{}:{}: {}", file, at.line, at.column, e.description()));
+    }
+}
 
 void check_toml_shape(std::string_view file, std::string_view text) {
     if (text.size() > max_toml_bytes) {
