@@ -13,6 +13,7 @@
 #include "commands.hpp"
 #include "exercise/exercise.hpp"
 #include "progress/progress_store.hpp"
+#include "progress/progress_view.hpp"
 #include "terminal/text.hpp"
 #include "terminal/text_wrap.hpp"
 #include "words.hpp"
@@ -39,13 +40,12 @@ int list_exercises(const Terminal& term, bool json) {
         nlohmann::ordered_json out = nlohmann::ordered_json::array();
         for (const Exercise& e : exercises()) {
             const ExerciseProgress p = progress.of_exercise(e.name);
-            out.push_back(
-                {{"name", e.name},
-                 {"lesson", e.lesson},
-                 {"title", e.title},
-                 {"summary", e.summary},
-                 {"checks", e.check_count()},
-                 {"progress", {{"checks", p.checks}, {"passed", p.passed}, {"hints", p.hints}}}});
+            out.push_back({{"name", e.name},
+                           {"lesson", e.lesson},
+                           {"title", e.title},
+                           {"summary", e.summary},
+                           {"checks", e.check_count()},
+                           {"progress", exercise_progress_json(p)}});
         }
         fmt::print("{}\n", out.dump(2));
         return exit_ok;

@@ -83,18 +83,20 @@ int reset(const ProgressArgs& args, ProgressStore& store) {
 
 }  // namespace
 
+nlohmann::ordered_json exercise_progress_json(const ExerciseProgress& p) {
+    return {{"checks", p.checks},
+            {"passed", p.passed},
+            {"hints", p.hints},
+            {"last_check", p.last_check.empty() ? nlohmann::ordered_json(nullptr)
+                                                : nlohmann::ordered_json(p.last_check)}};
+}
+
 nlohmann::ordered_json exercises_json(const Progress& progress) {
     nlohmann::ordered_json rows = nlohmann::ordered_json::array();
     for (const Exercise& e : exercises()) {
-        const ExerciseProgress p = progress.of_exercise(e.name);
-        rows.push_back(
-            {{"name", e.name},
-             {"lesson", e.lesson},
-             {"checks", p.checks},
-             {"passed", p.passed},
-             {"hints", p.hints},
-             {"last_check", p.last_check.empty() ? nlohmann::ordered_json(nullptr)
-                                                 : nlohmann::ordered_json(p.last_check)}});
+        nlohmann::ordered_json row = {{"name", e.name}, {"lesson", e.lesson}};
+        row.update(exercise_progress_json(progress.of_exercise(e.name)));
+        rows.push_back(std::move(row));
     }
     return rows;
 }

@@ -25,6 +25,7 @@ struct Status {
 
 [[nodiscard]] nlohmann::ordered_json lesson_progress_json(const LessonProgress& p);
 
+[[nodiscard]] nlohmann::ordered_json exercise_progress_json(const ExerciseProgress& p);
 /// Every exercise with the learner's progress on it, for `progress --json`.
 [[nodiscard]] nlohmann::ordered_json exercises_json(const Progress& progress);
 /// "Exercises: 2 of 10 passed (cache, breaker); `asynclab exercise` lists them."
