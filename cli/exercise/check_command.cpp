@@ -222,26 +222,30 @@ int check_command(const CheckArgs& args, const Terminal& term) {
         print_page(report, args, term);
     }
     const bool passed = report.passed();
-    ProgressStore::from_environment().update(
-        [&](Progress& p) { p.record_check(e.name, passed, utc_now()); });
-    if (!args.json && passed) {
-        const Progress progress = ProgressStore::from_environment().load();
+    // What is saved now, read once: the next exercise to do, or the next hint tier.
+    Progress progress;
+    ProgressStore::from_environment().update([&](Progress& p) {
+        p.record_check(e.name, passed, utc_now());
+        progress = p;
+    });
+    if (args.json) return passed ? exit_ok : exit_failed;
+    const int width = std::max(40, term.width);
+    if (passed) {
         for (const Exercise& next : exercises()) {
             if (progress.of_exercise(next.name).passed) continue;
             fmt::print("{}", wrap_paragraphs(say("check.next", fmt::arg("name", next.name),
                                                  fmt::arg("title", next.title)),
-                                             std::max(40, term.width)));
+                                             width));
             break;
         }
-    }
-    if (!args.json && !passed) {
-        const ExerciseProgress p = ProgressStore::from_environment().load().of_exercise(e.name);
-        fmt::print("{}", wrap_paragraphs(p.hints < static_cast<int>(e.hints.size())
+    } else {
+        const int seen = progress.of_exercise(e.name).hints;
+        fmt::print("{}", wrap_paragraphs(seen < static_cast<int>(e.hints.size())
                                              ? say("check.hint_next", fmt::arg("name", e.name),
-                                                   fmt::arg("tier", p.hints + 1),
+                                                   fmt::arg("tier", seen + 1),
                                                    fmt::arg("tiers", e.hints.size()))
                                              : say("check.hints_seen", fmt::arg("name", e.name)),
-                                         std::max(40, term.width)));
+                                         width));
     }
     return passed ? exit_ok : exit_failed;
 }
